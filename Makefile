@@ -1,0 +1,36 @@
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PREFECT_HOME := $(CURDIR)/data/prefect
+
+.PHONY: install install-test run test bench bench-quick clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+
+run: install
+	$(BIN)/kst ingest corpus --db data/kamerstukken.duckdb
+	$(BIN)/kst stats --db data/kamerstukken.duckdb
+
+test: install-test
+	$(BIN)/python -m pytest -q
+
+bench: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/python -m benchmarks.run --out BENCHMARKS.md
+
+bench-quick: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/python -m benchmarks.run --quick --out BENCHMARKS-quick.md
+
+clean:
+	rm -rf data build *.egg-info

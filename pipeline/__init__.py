@@ -1,0 +1,2 @@
+"""kamerstukken: Dutch parliamentary papers to queryable data."""
+__version__ = "0.1.0"

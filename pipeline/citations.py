@@ -1,0 +1,152 @@
+"""Find citations of parliamentary papers and resolve them to canonical ids.
+
+Canonical ids (see ../shared/gold/README.md): ``31765-884``, ``36200-XVI-87``,
+``29214`` (dossier only), ``2024Z16781`` (zaak), ``TZ202501-097`` (toezegging).
+Handelingen and Staatscourant get ids of their own (``handelingen:II:2022-2023:50:7``,
+``stcrt:2019:34862``). The patterns are data: models/citations.toml.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .model import Citation
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+ID = re.compile(r"^(?P<dossier>\d{5})(?:-(?P<addition>[IVXL]{1,6}|[A-Z]{1,2}))?(?:-(?P<num>\d{1,4}))?$"
+                r"|^(?P<zaak>\d{4}Z\d{5})$|^TZ(?P<month>\d{6})-(?P<tz>\d{3,4})$")
+MAX_RANGE = 25  # "nrs. 12 t/m 14" expands; a longer range is more likely a misreading
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str
+    kind: str
+    regex: re.Pattern
+
+
+@lru_cache(maxsize=None)
+def patterns(path: Path = MODELS / "citations.toml") -> tuple[Pattern, ...]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    blocks = data.get("blocks", {})
+
+    def expand(rx: str) -> str:
+        for _ in range(3):  # blocks may use blocks
+            for name, value in blocks.items():
+                rx = rx.replace("{" + name + "}", value)
+        return rx
+
+    return tuple(Pattern(p["name"], p["kind"], re.compile(expand(p["regex"]))) for p in data["pattern"])
+
+
+def kamerstuk_id(dossier: str, addition: str | None = None, num: str | int | None = None) -> str:
+    parts = [re.sub(r"\s", "", dossier)]
+    if addition and addition.strip(" -"):
+        parts.append(addition.strip(" -").upper())
+    if num not in (None, ""):
+        parts.append(str(int(num)))
+    return "-".join(parts)
+
+
+def toezegging_id(month: str, num: str | int) -> str:
+    return f"TZ{month}-{int(num):03d}"
+
+
+def parse_id(cid: str) -> dict | None:
+    """Canonical id back to its fields; None when it is not one."""
+    m = ID.match(cid)
+    if not m:
+        return None
+    if m.group("zaak"):
+        return {"kind": "zaak", "zaak": m.group("zaak")}
+    if m.group("month"):
+        return {"kind": "toezegging", "month": m.group("month"), "num": int(m.group("tz"))}
+    kind = "kamerstuk" if m.group("num") else "dossier"
+    return {"kind": kind, "dossier": m.group("dossier"), "addition": m.group("addition"),
+            "num": int(m.group("num")) if m.group("num") else None}
+
+
+def format_id(fields: dict) -> str:
+    if fields["kind"] == "zaak":
+        return fields["zaak"]
+    if fields["kind"] == "toezegging":
+        return toezegging_id(fields["month"], fields["num"])
+    return kamerstuk_id(fields["dossier"], fields.get("addition"), fields.get("num"))
+
+
+def _vergaderjaar(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    a, b = re.split(r"\s?[/–-]\s?", raw)
+    b = b if len(b) == 4 else a[:2] + b
+    return f"{a}-{b}"
+
+
+def _chamber(raw: str | None) -> str | None:
+    return {"I": "I", "EK": "I", "II": "II", "TK": "II"}.get(raw or "")
+
+
+def _numbers(nums: str) -> list[int]:
+    out: list[int] = []
+    for part in re.split(r"\s*(?:,|\ben\b)\s*", nums.strip()):
+        rng = re.match(r"(\d+)\s*(?:t/m|tot\s+en\s+met|–|-)\s*(\d+)$", part)
+        if rng and 0 < int(rng.group(2)) - int(rng.group(1)) <= MAX_RANGE:
+            out.extend(range(int(rng.group(1)), int(rng.group(2)) + 1))
+        else:
+            out.extend(int(x) for x in re.findall(r"\d+", part))
+    return out
+
+
+LIST_ITEM = re.compile(
+    r"(?P<dossier>\d{2}\s?\d{3})(?!\d)(?P<addition>[\s-](?:[IVXL]{1,6}|[A-Z]{1,2})(?![\w-]))?"
+    r"(?:,?\s*(?:nrs?\.?|nummers?|no\.)\s*(?P<nums>\d{1,4}(?:\s*(?:,|en|t/m|tot\s+en\s+met|–|-)\s*\d{1,4}(?![\d/]|\s\d{3}(?!\d)))*)?)?")
+
+
+def _resolve(p: Pattern, m: re.Match) -> list[Citation]:
+    g = m.groupdict()
+    common = {"raw": m.group(0).strip(), "start": m.start(), "end": m.end()}
+    if p.kind == "toezegging":
+        return [Citation(toezegging_id(g["month"], g["num"]), "toezegging", ondernummer=g["num"], **common)]
+    if p.kind == "zaak":
+        return [Citation(g["zaak"], "zaak", **common)]
+    if p.kind == "handelingen":
+        year, chamber = _vergaderjaar(g["year"]), _chamber(g["chamber"])
+        cid = ":".join(x for x in ("handelingen", chamber, year, g["num"], g.get("item")) if x)
+        return [Citation(cid, "handelingen", ondernummer=g["num"], vergaderjaar=year, chamber=chamber, **common)]
+    if p.kind == "staatscourant":
+        return [Citation(f"stcrt:{g['year']}:{g['num']}", "staatscourant", ondernummer=g["num"], **common)]
+    if p.kind == "kamerstuk":
+        dossier = re.sub(r"\s", "", g["dossier"])
+        add = (g.get("addition") or "").strip(" -") or None
+        return [Citation(kamerstuk_id(dossier, add, g["num"]), "kamerstuk", dossier=dossier, addition=add,
+                         ondernummer=str(int(g["num"])), **common)]
+    # kamerstuk_list: a prefix, then one or more dossiers each with their numbers
+    year, chamber = _vergaderjaar(g.get("year")), _chamber(g.get("chamber"))
+    out = []
+    for item in LIST_ITEM.finditer(g["list"]):
+        dossier = re.sub(r"\s", "", item.group("dossier"))
+        add = (item.group("addition") or "").strip(" -") or None
+        nums = _numbers(item.group("nums") or "")
+        for n in nums or [None]:
+            out.append(Citation(kamerstuk_id(dossier, add, n), "kamerstuk" if n is not None else "dossier",
+                                dossier=dossier, addition=add, ondernummer=str(n) if n is not None else None,
+                                vergaderjaar=year, chamber=chamber, **common))
+    return out
+
+
+def find_citations(text: str) -> list[Citation]:
+    """Every citation in `text`, in order; a stretch of text is claimed by one pattern only."""
+    taken: list[tuple[int, int]] = []
+    found: list[Citation] = []
+    for p in patterns():
+        for m in p.regex.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            cits = _resolve(p, m)
+            if cits:
+                taken.append((m.start(), m.end()))
+                found.extend(cits)
+    return sorted(found, key=lambda c: c.start)

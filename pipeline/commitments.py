@@ -1,0 +1,73 @@
+"""Commitments (toezeggingen) of the document's author, sentence by sentence.
+
+A sentence is a `fulfilment` when it says an earlier promise is kept now, a `new`
+commitment when the author (ik, wij, het kabinet) or a passive addressed to the
+Kamer announces a future act. Rules are data: models/commitments.toml.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .deadlines import find_deadline
+from .model import Commitment
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+@dataclass(frozen=True)
+class Rules:
+    actors: tuple[tuple[str, re.Pattern], ...]
+    fulfilment: tuple[re.Pattern, ...]
+    new: tuple[re.Pattern, ...]
+    with_deadline: tuple[re.Pattern, ...]
+    exclude: tuple[re.Pattern, ...]
+
+
+@lru_cache(maxsize=None)
+def rules() -> Rules:
+    d = tomllib.loads((MODELS / "commitments.toml").read_text(encoding="utf-8"))
+
+    def comp(ps):
+        return tuple(re.compile(p, re.I) for p in ps)
+
+    return Rules(tuple((k, re.compile(v, re.I)) for k, v in d["actor"].items()), comp(d["fulfilment"]["patterns"]),
+                 comp(d["new"]["patterns"]), comp(d["new"]["with_deadline"]), comp(d["exclude"]["patterns"]))
+
+
+def actor(sentence: str) -> str:
+    found = [(m.start(), name) for name, rx in rules().actors for m in [rx.search(sentence)] if m]
+    return min(found)[1] if found else "passive"
+
+
+def classify(sentence: str, has_deadline: bool) -> str | None:
+    """'fulfilment', 'new' or None for one sentence."""
+    r = rules()
+    if any(p.search(sentence) for p in r.fulfilment):
+        return "fulfilment"
+    if any(p.search(sentence) for p in r.exclude):
+        return None
+    if any(p.search(sentence) for p in r.new):
+        return "new"
+    if has_deadline and any(p.search(sentence) for p in r.with_deadline):
+        return "new"
+    return None
+
+
+def find_commitments(sentences, doc_date: dt.date | None) -> list[Commitment]:
+    """`sentences` are objects with start, end and text (offsets into the document)."""
+    out: list[Commitment] = []
+    for s in sentences:
+        deadline = find_deadline(s.text, doc_date)
+        kind = classify(s.text, deadline is not None)
+        if kind is None:
+            continue
+        if kind == "fulfilment":
+            deadline = None
+        out.append(Commitment(s.text, kind, actor(s.text), deadline.text if deadline else None,
+                              deadline.date if deadline else None, s.start, s.end))
+    return out

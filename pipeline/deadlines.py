@@ -1,0 +1,171 @@
+"""Deadline wording in a sentence, resolved to the last day a commitment falls due.
+
+Conventions (../shared/gold/README.md): "voor september 2025" is the day before
+the month, "in september" its last day, "begin/medio/eind" the 10th/20th/last,
+seasons and quarters their last day, "voor het zomerreces" the day before the
+recess from models/recesses.csv. Wording that cannot be resolved gives None.
+"""
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .metadata import MONTHS
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+MONTH = "(?P<month>" + "|".join(MONTHS) + ")"
+YEAR = r"(?:\s+(?:van\s+)?(?P<year>20\d{2}))?"
+VOOR = r"(?:vóór|voor|uiterlijk\s+voor|uiterlijk\s+vóór)"
+NUMBER_WORDS = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "acht": 8, "tien": 10, "twaalf": 12}
+
+
+@dataclass(frozen=True)
+class Recess:
+    name: str
+    first_day: dt.date
+    last_day: dt.date
+    source: str
+
+
+@dataclass
+class Deadline:
+    text: str
+    date: dt.date | None
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=None)
+def tables() -> dict:
+    return tomllib.loads((MODELS / "deadlines.toml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def recesses() -> tuple[Recess, ...]:
+    with open(MODELS / "recesses.csv", encoding="utf-8") as fh:
+        return tuple(Recess(r["name"], dt.date.fromisoformat(r["first_day"]), dt.date.fromisoformat(r["last_day"]),
+                            r["source"]) for r in csv.DictReader(fh))
+
+
+def _alt(words) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _patterns() -> list[tuple[str, re.Pattern]]:
+    t = tables()
+    return [
+        ("recess", re.compile(rf"\b{VOOR}\s+(?:het\s+)?(?P<recess>{_alt(t['recess'])}){YEAR}", re.I)),
+        ("quarter", re.compile(rf"\b(?:(?:in|uiterlijk|vóór|voor)\s+)?(?:(?:aan\s+)?het\s+)?(?:einde?\s+van\s+het\s+)?"
+                               rf"(?P<q>{_alt(t['quarter'])})\s+kwartaal{YEAR}", re.I)),
+        ("q", re.compile(r"\bQ(?P<q>[1-4])\s+(?P<year>20\d{2})\b")),
+        ("year_end", re.compile(r"\b(?:uiterlijk\s+)?(?:(?:aan\s+|voor\s+|vóór\s+)?het\s+)?(?:eind|einde)\s+(?:van\s+)?"
+                                r"(?:(?:dit|het|het\s+lopende)\s+jaar|(?P<year>20\d{2}))\b", re.I)),
+        ("month_part", re.compile(rf"\b(?P<part>{_alt(t['month_part'])})\s+{MONTH}{YEAR}\b", re.I)),
+        ("before_date", re.compile(rf"\b{VOOR}\s+(?P<day>\d{{1,2}})\s+{MONTH}{YEAR}\b", re.I)),
+        ("before_month", re.compile(rf"\b{VOOR}\s+{MONTH}{YEAR}\b", re.I)),
+        ("month", re.compile(rf"(?<![\d])(?<!\d\s)\b(?:(?:in|uiterlijk\s+in|per|rond)\s+)?{MONTH}{YEAR}\b(?!\s+jl\b)", re.I)),
+        ("season", re.compile(rf"\b(?:(?:in|voor|vóór)\s+(?:het|de)\s+|dit\s+|komende?\s+)?(?P<season>{_alt(t['season'])})\b{YEAR}",
+                              re.I)),
+        ("year", re.compile(r"\b(?P<prep>in|uiterlijk\s+in|vóór|voor)\s+(?P<year>20\d{2})\b(?![-/])", re.I)),
+        ("within", re.compile(rf"\bbinnen\s+(?P<n>\d+|{_alt(NUMBER_WORDS)})\s+(?P<unit>weken|week|maanden|maand)\b", re.I)),
+    ]
+
+
+def _last_day(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _on_or_after(make, year: int | None, ref: dt.date | None) -> dt.date | None:
+    """make(year) for the given year, else the first occurrence on or after the document date."""
+    if year:
+        return make(year)
+    if ref is None:
+        return None
+    d = make(ref.year)
+    return d if d >= ref else make(ref.year + 1)
+
+
+def _resolve(kind: str, m: re.Match, ref: dt.date | None) -> dt.date | None:
+    g = {k: v for k, v in m.groupdict().items() if v}
+    year = int(g["year"]) if "year" in g else None
+    t = tables()
+    if kind == "recess":
+        name = t["recess"][g["recess"].lower()]
+        rows = [r for r in recesses() if r.name == name]
+        if year:
+            rows = [r for r in rows if r.first_day.year == year]
+        elif ref:
+            rows = [r for r in rows if r.first_day > ref]
+        else:
+            return None
+        return min(rows, key=lambda r: r.first_day).first_day - dt.timedelta(days=1) if rows else None
+    if kind in ("quarter", "q"):
+        q = int(g["q"]) if kind == "q" else t["quarter"][g["q"].lower()]
+        return _on_or_after(lambda y: _last_day(y, 3 * q), year, ref)
+    if kind == "year_end":
+        return dt.date(year or ref.year, 12, 31) if (year or ref) else None
+    if kind == "month_part":
+        day = t["month_part"][g["part"].lower()]
+        month = MONTHS[g["month"].lower()]
+        return _on_or_after(lambda y: _last_day(y, month) if day == 0 else dt.date(y, month, day), year, ref)
+    if kind == "before_date":
+        month = MONTHS[g["month"].lower()]
+        d = _on_or_after(lambda y: dt.date(y, month, min(int(g["day"]), calendar.monthrange(y, month)[1])), year, ref)
+        return d - dt.timedelta(days=1) if d else None
+    if kind == "before_month":
+        month = MONTHS[g["month"].lower()]
+        d = _on_or_after(lambda y: dt.date(y, month, 1), year, ref)
+        return d - dt.timedelta(days=1) if d else None
+    if kind == "month":
+        month = MONTHS[g["month"].lower()]
+        return _on_or_after(lambda y: _last_day(y, month), year, ref)
+    if kind == "season":
+        spec = t["season"][g["season"].lower()]
+        mm, dd = map(int, spec["date"].split("-"))
+        shift = 1 if spec.get("next_year") else 0
+        if year:
+            return dt.date(year + shift, mm, dd)
+        return _on_or_after(lambda y: dt.date(y, mm, dd), None, ref)
+    if kind == "year":
+        before = g["prep"].lower() in ("voor", "vóór")
+        return dt.date(year - 1, 12, 31) if before else dt.date(year, 12, 31)
+    if kind == "within":
+        if ref is None:
+            return None
+        n = int(g["n"]) if g["n"].isdigit() else NUMBER_WORDS[g["n"].lower()]
+        if g["unit"].startswith("week"):
+            return ref + dt.timedelta(weeks=n)
+        month = ref.month - 1 + n
+        y, mth = ref.year + month // 12, month % 12 + 1
+        return dt.date(y, mth, min(ref.day, calendar.monthrange(y, mth)[1]))
+    raise ValueError(kind)
+
+
+def _after_no_deadline(sentence: str, start: int) -> bool:
+    before = sentence[max(0, start - 30):start].lower()
+    return any(re.search(rf"\b{re.escape(w)}\s+(?:(?:het|de|dit|deze)\s+)?$", before)
+               for w in tables()["no_deadline"]["before_phrase"])
+
+
+def find_deadline(sentence: str, doc_date: dt.date | None) -> Deadline | None:
+    """The first deadline phrase in the sentence (by pattern priority, then position)."""
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, Deadline]] = []
+    for prio, (kind, rx) in enumerate(_patterns()):
+        for m in rx.finditer(sentence):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            if _after_no_deadline(sentence, m.start()):
+                continue
+            found.append((prio, Deadline(m.group(0).strip(), _resolve(kind, m, doc_date), m.start(), m.end())))
+    if not found:
+        return None
+    return min(found, key=lambda x: (x[1].start, x[0]))[1]

@@ -1,0 +1,49 @@
+"""Any supported file to a `Document`: the one entry point of extraction."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .errors import IngestError
+from .extract_pdf import extract_pdf
+from .extract_text import decode, parse
+from .layout import assemble
+from .metadata import apply_sidecar, extract_metadata, sidecar
+from .model import Document, Furniture
+
+SUPPORTED = {".pdf", ".txt"}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise IngestError("read", "no such file")
+    if path.suffix.lower() not in SUPPORTED:
+        raise IngestError("read", f"unsupported file type {path.suffix or '(none)'}: expected .pdf or .txt")
+    data = path.read_bytes()
+    if not data:
+        raise IngestError("read", "empty file")
+    return data
+
+
+def extract(path: Path, data: bytes | None = None) -> Document:
+    data = read_bytes(path) if data is None else data
+    if path.suffix.lower() == ".pdf":
+        if not data.startswith(b"%PDF"):
+            raise IngestError("extract", "not a PDF (no %PDF header)")
+        lay = extract_pdf(str(path))
+        shape, body, notes, furniture, head, pages = "pdf", lay.body, lay.notes, lay.furniture, lay.letterhead, lay.pages
+    else:
+        lay = parse(decode(data))
+        shape, body, notes, furniture, head = lay.shape, lay.body, lay.notes, lay.furniture, lay.letterhead
+        pages = body.count("\f") + 1
+    text, blocks, footnotes = assemble(body, notes)
+    if not text.strip():
+        raise IngestError("extract", "no body text found")
+    meta = extract_metadata(head or text[:1500], text, [b.text for b in blocks if b.kind == "heading"])
+    meta = apply_sidecar(meta, sidecar(path))
+    return Document(source_path=str(path), sha256=sha256(data), shape=shape, text=text, blocks=blocks,
+                    footnotes=footnotes, furniture=[Furniture(*f) for f in furniture], meta=meta, pages=pages)

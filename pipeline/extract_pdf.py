@@ -1,0 +1,186 @@
+"""PDF to the intermediate body form of `layout`, with pdfplumber.
+
+Layout decisions are made from the glyphs, not from extracted text: the body
+font size of the document, the smaller-font footnote zone at the foot of the
+page, raised small digits as footnote markers, running headers and footers by
+repetition across pages, and paragraphs by vertical gaps.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .errors import IngestError
+from .layout import HEADING, PAGE_NUMBER, RawFootnote, furniture_lines, mark
+
+FOOTNOTE_START = re.compile(r"^(\d{1,3})\s*(?=\S)")
+SALUTATION = re.compile(r"^(Geachte|Hooggeachte|Aan de [Vv]oorzitter)\b")
+
+
+@dataclass
+class Line:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    bold: bool
+    text: str  # superscript digits already turned into markers
+    supers: list[str] = field(default_factory=list)  # the raised digit runs on this line
+
+
+@dataclass
+class PdfLayout:
+    body: str
+    notes: list[RawFootnote]
+    furniture: list[tuple[str, str, int]]  # (kind, text, page)
+    letterhead: str
+    pages: int
+
+
+def _open(path: str):
+    import pdfplumber
+    try:
+        pdf = pdfplumber.open(path)
+        _ = pdf.pages  # forces the cross-reference table to be read
+        return pdf
+    except Exception as exc:  # pdfminer raises many types; name the two users can act on
+        chain, e = [], exc
+        while e is not None:
+            chain.append(f"{type(e).__name__} {e}")
+            e = e.__cause__ or e.__context__
+        text = " ".join(chain).lower()
+        if "password" in text or "encrypt" in text:
+            raise IngestError("extract", "encrypted PDF: a password is needed to read it") from exc
+        raise IngestError("extract", f"corrupt or truncated PDF ({type(exc).__name__})") from exc
+
+
+def _line_from_chars(chars, page_no: int, body_size: float) -> Line:
+    chars = sorted(chars, key=lambda c: c["x0"])
+    normal = [c for c in chars if c["size"] >= 0.8 * body_size] or chars
+    baseline = statistics.median(c["bottom"] for c in normal)
+    parts: list[str] = []
+    supers: list[str] = []
+    prev = None
+    for c in chars:
+        raised = c["size"] < 0.8 * body_size and c["bottom"] < baseline - 1.0 and c["text"].isdigit()
+        if prev is not None and c["x0"] - prev["x1"] > 0.15 * min(c["size"], prev["size"]) and not raised:
+            parts.append(" ")
+        if raised:
+            if parts and parts[-1].startswith("\x00"):
+                parts[-1] += c["text"]
+            else:
+                parts.append("\x00" + c["text"])
+        else:
+            parts.append(c["text"])
+        prev = c
+    text = "".join(parts)
+    supers = re.findall(r"\x00(\d+)", text)
+    sizes = [c["size"] for c in normal]
+    bold = all("bold" in c.get("fontname", "").lower() for c in normal if c["text"].strip())
+    return Line(page_no, min(c["top"] for c in chars), max(c["bottom"] for c in chars),
+                chars[0]["x0"], chars[-1]["x1"], statistics.median(sizes), bold, text.strip(), supers)
+
+
+def _lines(page, page_no: int, body_size: float) -> list[Line]:
+    rows: list[list[dict]] = []
+    for c in sorted(page.chars, key=lambda c: (round(c["bottom"]), c["x0"])):
+        if not c["text"].strip():
+            continue
+        for row in rows:
+            # Same line when vertical extents overlap by most of the smaller glyph.
+            top, bottom = min(r["top"] for r in row), max(r["bottom"] for r in row)
+            overlap = min(bottom, c["bottom"]) - max(top, c["top"])
+            if overlap > 0.5 * (c["bottom"] - c["top"]):
+                row.append(c)
+                break
+        else:
+            rows.append([c])
+    lines = [_line_from_chars(r, page_no, body_size) for r in rows]
+    return sorted(lines, key=lambda ln: ln.top)
+
+
+def _note_number(text: str, expected: int | None) -> tuple[int | None, str]:
+    """The footnote number that opens a line; digits of the text may be glued to it ("1636200-XVI")."""
+    if expected is not None and text.startswith(str(expected)):
+        return expected, text[len(str(expected)):].strip()
+    m = FOOTNOTE_START.match(text)
+    if m and (expected is None or int(m.group(1)) > expected):
+        return int(m.group(1)), text[m.end():].strip()
+    return None, text
+
+
+def extract_pdf(path: str) -> PdfLayout:
+    pdf = _open(path)
+    with pdf:
+        if not any(p.chars for p in pdf.pages):
+            raise IngestError("extract", "no text layer (scanned?); OCR is not supported")
+        sizes = Counter()
+        for p in pdf.pages:
+            sizes.update(round(c["size"], 1) for c in p.chars if c["text"].strip())
+        body_size = sizes.most_common(1)[0][0]
+        pages = [_lines(p, i, body_size) for i, p in enumerate(pdf.pages, start=1)]
+    furn = furniture_lines([[ln.text.replace("\x00", "") for ln in lines] for lines in pages])
+    furniture: list[tuple[str, str, int]] = []
+    notes: list[RawFootnote] = []
+    letterhead: list[str] = []
+    page_texts: list[str] = []
+
+    for p, page_lines in enumerate(pages):
+        body: list[Line] = []
+        for i, ln in enumerate(page_lines):
+            if (p, i) in furn:
+                kind = "page_number" if PAGE_NUMBER.match(ln.text.replace("\x00", "")) else "running"
+                furniture.append((kind, ln.text.replace("\x00", ""), ln.page))
+            else:
+                body.append(ln)
+        # The footnote zone: the run of small-font lines at the foot of the page.
+        zone_start = len(body)
+        while zone_start > 0 and body[zone_start - 1].size < 0.92 * body_size:
+            zone_start -= 1
+        zone = body[zone_start:]
+        texts = [ln.text.replace("\x00", "") for ln in zone]
+        if zone and (FOOTNOTE_START.match(texts[0]) or notes):
+            body = body[:zone_start]
+            for ln, text in zip(zone, texts):
+                number, rest = _note_number(text, notes[-1].number + 1 if notes else None)
+                if number is not None:
+                    notes.append(RawFootnote(number, rest, ln.page))
+                elif notes:
+                    notes[-1].text += "\n" + text
+        page_texts.append(_page_body(body, body_size, letterhead))
+
+    numbers = {n.number for n in notes}
+
+    def unmark(m: re.Match) -> str:
+        return mark(m.group(1)) if int(m.group(1)) in numbers else m.group(1)
+
+    body = re.sub(r"\x00(\d+)", unmark, "\f".join(page_texts))
+    return PdfLayout(body, notes, furniture, "\n".join(letterhead), len(pages))
+
+
+def _page_body(lines: list[Line], body_size: float, letterhead: list[str]) -> str:
+    """Lines of one page to paragraphs; the letterhead above the salutation is set apart."""
+    if lines and lines[0].page == 1:
+        for i, ln in enumerate(lines):
+            if SALUTATION.match(ln.text):
+                letterhead.extend(x.text.replace("\x00", "") for x in lines[:i])
+                lines = lines[i:]
+                break
+    if not lines:
+        return ""
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:]) if 0 < b.top - a.top < 3 * body_size]
+    pitch = statistics.median(pitches) if pitches else 1.2 * body_size
+    right = max(ln.x1 for ln in lines)
+    out: list[str] = []
+    for i, ln in enumerate(lines):
+        if i:
+            prev = lines[i - 1]
+            gap = ln.top - prev.top
+            short_end = prev.x1 < right - 0.15 * (right - prev.x0) and re.search(r"[.!?:]$", prev.text)
+            out.append("\n\n" if gap > 1.3 * pitch or short_end or prev.bold != ln.bold else "\n")
+        out.append((HEADING if ln.bold and (i == 0 or not lines[i - 1].bold) else "") + ln.text)
+    return "".join(out)

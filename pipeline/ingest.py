@@ -1,0 +1,246 @@
+"""Ingest as plain functions: discover files, prepare each (extract, segment), store it.
+
+Prefect (flows/ingest.py) is a thin layer over these; tests call them directly.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+import duckdb
+
+from . import store
+from .embed import Embedder
+from .errors import IngestError
+from .extract import SUPPORTED, extract, read_bytes, sha256
+from .model import Analysis, Document, Passage
+from .passages import embed_text, make_passages, text_hash
+from .search import rebuild_index
+from .segment import analyse
+
+ROOT = Path(__file__).resolve().parent.parent
+SIDECARS = ("manifest.json",)
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """Changes whenever extraction or segmentation code or rules change: a re-run then re-processes."""
+    h = hashlib.sha256()
+    for path in sorted([*(ROOT / "pipeline").glob("*.py"), *(ROOT / "models").glob("*")]):
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+@dataclass
+class Outcome:
+    path: str
+    status: str  # new | changed | unchanged | failed | skipped
+    doc_id: str | None = None
+    stage: str | None = None
+    error: str | None = None
+    counts: dict = field(default_factory=dict)
+
+
+@dataclass
+class Prepared:
+    path: str
+    document: Document
+    analysis: Analysis
+
+
+def is_sidecar(path: Path) -> bool:
+    return path.name in SIDECARS or path.name.endswith(".meta.json")
+
+
+def discover(paths: list[str | Path]) -> tuple[list[Path], list[Outcome]]:
+    """Files to ingest, and outcomes for what cannot be (missing paths, unsupported files)."""
+    files: list[Path] = []
+    early: list[Outcome] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for f in sorted(x for x in p.rglob("*") if x.is_file()):
+                if is_sidecar(f) or f.name.startswith("."):
+                    continue
+                if f.suffix.lower() in SUPPORTED:
+                    files.append(f.resolve())
+                else:
+                    early.append(Outcome(str(f.resolve()), "skipped", error=f"not .pdf or .txt ({f.suffix or 'no extension'})"))
+        elif p.is_file() and p.suffix.lower() in SUPPORTED:
+            files.append(p.resolve())
+        elif p.is_file():
+            early.append(Outcome(str(p.resolve()), "failed", stage="read",
+                                 error=f"unsupported file type {p.suffix or '(none)'}: expected .pdf or .txt"))
+        else:
+            early.append(Outcome(str(p.absolute()), "failed", stage="read", error="no such file or folder"))
+    return list(dict.fromkeys(files)), early
+
+
+def prepare(path: str | Path) -> Prepared:
+    """Extract and segment one file: pure, no database. Raises IngestError."""
+    p = Path(path)
+    document = extract(p)
+    try:
+        analysis = analyse(document)
+    except IngestError:
+        raise
+    except Exception as exc:  # a rule that breaks on odd text must not stop the batch
+        raise IngestError("segment", f"{type(exc).__name__}: {exc}") from exc
+    return Prepared(str(p), document, analysis)
+
+
+def embed_passages(con: duckdb.DuckDBPyConnection, passages: list[Passage], embedder: Embedder) -> int:
+    """Fill in embeddings, from the cache where this model already embedded the same text; returns how many were new."""
+    hashes = sorted({p.text_hash for p in passages})
+    cached: dict[str, list[float]] = {}
+    if hashes:
+        rows = con.execute("SELECT text_hash, embedding FROM embedding_cache WHERE model = ? AND text_hash IN "
+                           f"({','.join('?' * len(hashes))})", [embedder.name, *hashes]).fetchall()
+        cached = {h: e for h, e in rows}
+    todo = {p.text_hash: p.embed_text for p in passages if p.text_hash not in cached}
+    if todo:
+        vectors = embedder.encode(list(todo.values()), kind="passage")
+        fresh = dict(zip(todo, vectors))
+        con.executemany("INSERT OR IGNORE INTO embedding_cache VALUES (?, ?, ?)",
+                        [(h, embedder.name, v) for h, v in fresh.items()])
+        cached.update(fresh)
+    for p in passages:
+        p.embedding = cached[p.text_hash]
+    return len(todo)
+
+
+def status_of(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> tuple[str, list[str]]:
+    """'unchanged', 'changed' or 'new' for a file, and the doc_ids a store would replace."""
+    rows = store.known(con, str(path))
+    version = pipeline_version()
+    if any(r.sha256 == sha and r.pipeline_version == version for r in rows):
+        return "unchanged", []
+    same = con.execute("SELECT source_path FROM documents WHERE sha256 = ? AND pipeline_version = ?",
+                       [sha, version]).fetchone()
+    if same and not rows:
+        return "unchanged", []  # the same bytes are stored under another name
+    return ("changed" if rows else "new"), [r.doc_id for r in rows]
+
+
+def save(con: duckdb.DuckDBPyConnection, prepared: Prepared, embedder: Embedder, status: str,
+         replaces: list[str]) -> Outcome:
+    doc, analysis = prepared.document, prepared.analysis
+    passages = make_passages(doc, embedder.count_tokens, embedder.max_tokens)
+    embed_passages(con, passages, embedder)
+    store.write_document(con, doc, analysis, passages, pipeline_version(), replaces)
+    counts = {"passages": len(passages), "footnotes": len(doc.footnotes), "citations": len(analysis.citations),
+              "motions": len(analysis.motions), "commitments": len(analysis.commitments)}
+    return Outcome(prepared.path, status, doc.doc_id, counts=counts)
+
+
+def fail(con: duckdb.DuckDBPyConnection, path: str, exc: BaseException, sha: str | None = None) -> Outcome:
+    stage = exc.stage if isinstance(exc, IngestError) else "store"
+    message = exc.message if isinstance(exc, IngestError) else f"{type(exc).__name__}: {exc}"
+    store.record_error(con, path, sha, stage, message)
+    return Outcome(path, "failed", stage=stage, error=message)
+
+
+def file_sha(path: Path) -> str:
+    return sha256(read_bytes(path))
+
+
+def open_db(db: str | Path, embedder: Embedder) -> duckdb.DuckDBPyConnection:
+    """Open the database for writing; passages embedded by another model are embedded again."""
+    con = store.connect(db)
+    if store.ensure_passages(con, embedder.name, embedder.dim):
+        reembed_all(con, embedder)
+    return con
+
+
+def reembed_all(con: duckdb.DuckDBPyConnection, embedder: Embedder) -> int:
+    rows = con.execute("SELECT p.doc_id, p.seq, d.title, p.heading, p.text FROM passages p "
+                       "JOIN documents d USING (doc_id)").fetchall()
+    passages = []
+    for doc_id, seq, title, heading, text in rows:
+        p = Passage(seq, 0, heading, text, 0, 0, embed_text=embed_text(title, heading, text))
+        p.text_hash = text_hash(p.embed_text)
+        passages.append((doc_id, p))
+    embed_passages(con, [p for _, p in passages], embedder)
+    store.replace_embeddings(con, embedder.name, embedder.dim,
+                             {(doc_id, p.seq): (p.text_hash, p.embedding) for doc_id, p in passages})
+    return len(passages)
+
+
+@dataclass
+class Summary:
+    outcomes: list[Outcome]
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    def totals(self) -> dict:
+        keys = ("passages", "footnotes", "citations", "motions", "commitments")
+        return {k: sum(o.counts.get(k, 0) for o in self.outcomes) for k in keys}
+
+    @property
+    def ok(self) -> bool:
+        return not self.count("failed")
+
+
+def safe_prepare(path: str | Path) -> Prepared | IngestError:
+    """prepare() with bad input as a value, so a batch can go on."""
+    try:
+        return prepare(path)
+    except IngestError as exc:
+        return exc
+
+
+def run_batch(paths: list[str | Path], db: str | Path, model: str | None = None,
+              prepare_many: Callable[[list[str]], Iterable[Prepared | BaseException]] | None = None,
+              on_outcome: Callable[[Outcome, int], None] | None = None) -> Summary:
+    """Ingest files and folders into `db`: unchanged files are skipped, each document is stored in
+    one transaction, a failure is recorded in ingest_errors and the batch goes on.
+
+    `prepare_many` maps paths to prepared documents (or errors) in order: Prefect tasks, a
+    Dask cluster or, by default, this process. `on_outcome(outcome, total)` reports progress."""
+    files, early = discover(paths)
+    embedder = Embedder(model)
+    con = open_db(db, embedder)
+    outcomes: list[Outcome] = []
+
+    def report(o: Outcome) -> None:
+        outcomes.append(o)
+        if on_outcome:
+            on_outcome(o, len(files) + len(early))
+
+    try:
+        for o in early:
+            if o.status == "failed":
+                store.record_error(con, o.path, None, o.stage or "read", o.error or "")
+            report(o)
+        todo: list[tuple[Path, str, str, list[str]]] = []
+        for f in files:
+            try:
+                sha = file_sha(f)
+            except IngestError as exc:
+                report(fail(con, str(f), exc))
+                continue
+            status, replaces = status_of(con, f, sha)
+            if status == "unchanged":
+                report(Outcome(str(f), "unchanged"))
+            else:
+                todo.append((f, sha, status, replaces))
+        results = (prepare_many or (lambda ps: map(safe_prepare, ps)))([str(t[0]) for t in todo])
+        for (f, sha, status, replaces), res in zip(todo, results):
+            if isinstance(res, BaseException):
+                report(fail(con, str(f), res, sha))
+                continue
+            try:
+                report(save(con, res, embedder, status, replaces))
+            except Exception as exc:  # a store failure is this document's, not the batch's
+                report(fail(con, str(f), exc, sha))
+        if any(o.status in ("new", "changed") for o in outcomes):
+            rebuild_index(con)
+    finally:
+        con.close()
+    return Summary(outcomes)

@@ -1,0 +1,169 @@
+"""Shared last step of extraction: a marked-up body becomes the document model.
+
+Every shape parser (PDF, word-export, markdown, pdf-text) reduces its input to
+the same intermediate form, so the rules for paragraphs, headings, hyphenation
+and footnote anchors live here once:
+
+* pages are separated by ``\\f``, paragraphs by a blank line, lines by ``\\n``;
+* a footnote marker in the body is ``MARK_OPEN + number + MARK_CLOSE``;
+* a paragraph that is a heading starts with ``HEADING``.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .model import Block, Footnote
+
+MARK_OPEN, MARK_CLOSE, HEADING = "\ue000", "\ue001", "\ue002"
+MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
+
+BULLET = re.compile(r"^\s*(?:[·•▪●◦‒–\-*]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+GLYPH_BULLET = re.compile(r"^\s*[·•▪●◦‒–\-*]\s+")
+TERMINAL = re.compile(r"[.!?:;»”\"')]\s*$")
+# Hyphen at a line end that is a real hyphen: "zorg- en", "Noord-Holland", "36 200-XVI".
+CONJUNCTIONS = {"en", "of", "tot", "noch", "dan"}
+HYPHENATED_WORD = re.compile(r"\b\w+(?:-\w+)+\b")
+PAGE_NUMBER = re.compile(r"^\s*(?:pagina\s+)?-?\s*\d{1,4}\s*-?(?:\s*(?:van|of|/)\s*\d{1,4})?\s*$", re.I)
+EDGE = 3  # lines at the top and at the foot of a page where running headers and footers stand
+
+
+def mark(number: int | str) -> str:
+    return f"{MARK_OPEN}{number}{MARK_CLOSE}"
+
+
+def unmarked(text: str) -> str:
+    return MARKER.sub("", text)
+
+
+@dataclass
+class RawFootnote:
+    number: int
+    text: str
+    page: int
+
+
+def hyphen_vocabulary(text: str) -> set[str]:
+    """Hyphenated words written mid-line in the document: their hyphen is real."""
+    vocab = set()
+    for line in text.splitlines():
+        for w in HYPHENATED_WORD.findall(line.rstrip("-")):
+            vocab.add(w.casefold())
+    return vocab
+
+
+def _furniture_key(line: str) -> str:
+    # A page number before or after a running header varies per page: leave it out.
+    line = re.sub(r"^\s*(?:pagina\s+)?\d{1,4}\b|\b(?:pagina\s+)?\d{1,4}(?:\s*(?:van|/)\s*\d{1,4})?\s*$", "", line, flags=re.I)
+    return re.sub(r"\s+", " ", line).strip().casefold()
+
+
+def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
+    """(page, line) of running headers, footers and page numbers.
+
+    A line at a page edge is furniture when it is a page number or when the same
+    text, page numbers aside, stands at an edge of at least half of the pages."""
+    edges = {(p, i) for p, lines in enumerate(pages)
+             for i in [*range(min(EDGE, len(lines))), *range(max(0, len(lines) - EDGE), len(lines))]}
+    per_page: Counter = Counter()
+    for p in range(len(pages)):
+        per_page.update({_furniture_key(pages[q][i]) for q, i in edges if q == p} - {""})
+    need = max(2, (len(pages) + 1) // 2)
+    return {(p, i) for p, i in edges
+            if PAGE_NUMBER.match(pages[p][i]) or (len(pages) > 1 and per_page[_furniture_key(pages[p][i])] >= need)}
+
+
+def join_lines(lines: list[str], vocab: set[str]) -> str:
+    """Join the lines of one paragraph, undoing line-end hyphenation only."""
+    out = ""
+    for line in (ln.strip() for ln in lines):
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        m = re.search(r"(\w+)-$", out)
+        if m and not out.endswith(" -"):
+            head = m.group(1)
+            nxt = re.match(r"[^\s" + MARK_OPEN + r"]+", line)
+            first = nxt.group(0) if nxt else ""
+            word = re.match(r"\w+", first)
+            first_word = word.group(0) if word else ""
+            if first_word.casefold() in CONJUNCTIONS:
+                out = out + " " + line  # "zorg- en welzijn"
+            elif first[:1].isupper() or first[:1].isdigit() or f"{head}-{first_word}".casefold() in vocab:
+                out = out + line  # "Noord-Holland", "regio-indelingen"
+            else:
+                out = out[:-1] + line  # "samenwerkingsaf-spraken"
+        else:
+            out = out + " " + line
+    return re.sub(r"[ \t]+", " ", out)
+
+
+def collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _is_heading(text: str) -> bool:
+    plain = unmarked(text).strip()
+    if not plain or len(plain.split()) > 12 or len(plain) > 100:
+        return False
+    if re.search(r"[.,;:]$", plain) or plain[0].islower():
+        return False
+    return not BULLET.match(plain) and not plain.startswith("Geachte")
+
+
+def _ends_paragraph(text: str) -> bool:
+    return bool(TERMINAL.search(unmarked(text)))
+
+
+def assemble(body: str, raw_notes: list[RawFootnote]) -> tuple[str, list[Block], list[Footnote]]:
+    """Build the document text, its blocks and footnotes with marker offsets."""
+    vocab = hyphen_vocabulary(body)
+    paras: list[tuple[int, list[str], bool]] = []  # (page, lines, explicit heading)
+    for page_no, page in enumerate(body.split("\f"), start=1):
+        for i, chunk in enumerate(re.split(r"\n\s*\n", page)):
+            lines = [ln for ln in chunk.split("\n") if ln.strip()]
+            if not lines:
+                continue
+            heading = lines[0].lstrip().startswith(HEADING)
+            if heading:
+                lines[0] = lines[0].replace(HEADING, "", 1)
+            # A paragraph broken by a page break continues in lower case on the next page.
+            if (i == 0 or not paras) and paras and page_no > paras[-1][0] and not heading:
+                prev_page, prev_lines, prev_heading = paras[-1]
+                first = unmarked(lines[0]).lstrip()
+                if not prev_heading and first[:1].islower() and not _ends_paragraph(prev_lines[-1]):
+                    prev_lines.extend(lines)
+                    continue
+            paras.append((page_no, lines, heading))
+
+    text_parts: list[str] = []
+    blocks: list[Block] = []
+    anchors: dict[int, int] = {}
+    offset = 0
+    for page_no, lines, heading in paras:
+        joined = join_lines(lines, vocab).strip()
+        kind = "heading" if heading or _is_heading(joined) else "paragraph"
+        if kind == "paragraph" and BULLET.match(unmarked(joined)):
+            kind = "list_item"
+            joined = GLYPH_BULLET.sub("", joined, count=1)
+        plain = unmarked(joined).strip()
+        if not plain:
+            continue
+        if blocks:
+            text_parts.append("\n\n")
+            offset += 2
+        lead = len(joined) - len(joined.lstrip())
+        removed = 0
+        for m in MARKER.finditer(joined):
+            anchors.setdefault(int(m.group(1)), offset + m.start() - removed - lead)
+            removed += len(m.group(0))
+        blocks.append(Block(kind, plain, page_no, offset, offset + len(plain)))
+        text_parts.append(plain)
+        offset += len(plain)
+    text = "".join(text_parts)
+    notes = [Footnote(n.number, collapse(join_lines(n.text.split("\n"), vocab)), n.page, anchors.get(n.number))
+             for n in raw_notes]
+    return text, blocks, notes

@@ -1,0 +1,110 @@
+"""Document metadata from the letterhead and the text, overridden by sidecars."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+from .errors import IngestError
+from .model import Metadata
+
+MONTHS = {m: i for i, m in enumerate(
+    "januari februari maart april mei juni juli augustus september oktober november december".split(), start=1)}
+DATE = r"(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})"
+DATE_LINE = re.compile(r"(?:^|\n)\s*(?:Datum\s*:?\s+|(?:Den Haag|'s-Gravenhage)\s*,\s*)" + DATE, re.I)
+TITLE_LINE = re.compile(r"(?:^|\n)\s*Betreft\s*:?[ \t]+(.+)", re.I)
+KENMERK = re.compile(r"(?:^|\n)\s*(?:Ons\s+)?kenmerk\s*:?\s+([A-Z0-9][\w./-]*\d[\w./-]*)", re.I)
+KAMERSTUK_HEAD = re.compile(r"(?:^|\n)\s*(\d{2}\s?\d{3}(?:[ -][A-Z]{1,5})?)\s+([A-Z][^\n]{3,})\n(?:[^\n]*\n){0,3}?\s*Nr\.\s*(\d+)\s+([A-Z ,.'-]{4,})", re.M)
+MINISTRY = re.compile(r"(?:^|\n)\s*(Ministerie van [^\n]+(?:\n\s*[A-Z][a-z][^\n]{0,40})?)")
+MINISTER_OF = re.compile(r"\b(?:MINISTER|STAATSSECRETARIS)\s+VAN\s+([A-Z][A-Z ,-]+?)(?:\n|$|\s{2})")
+MOTION_DOC = re.compile(r"De Kamer,\s+gehoord de beraadslaging", re.I)
+
+
+def parse_date(text: str) -> dt.date | None:
+    m = re.search(DATE, text, re.I)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def extract_metadata(head: str, body: str, headings: list[str]) -> Metadata:
+    """`head` is the letterhead (or the document start), `body` the body text."""
+    text = (head + "\n" + body[:4000]).replace("\u00a0", " ")
+    meta = Metadata()
+    m = DATE_LINE.search(text)
+    if m:
+        meta.date = parse_date(m.group(0))
+    m = TITLE_LINE.search(text)
+    if m:
+        title = m.group(1).strip()
+        # A title wrapped onto a second letterhead line continues in lower case.
+        rest = text[m.end():].lstrip(" \t")
+        nxt = re.match(r"\n\s*([a-z][^\n]{0,80})\n", rest)
+        if nxt and not re.search(r"[.:]$", title) and len(nxt.group(1).split()) <= 6:
+            title += " " + nxt.group(1).strip()
+        meta.title = re.sub(r"\s+", " ", title)
+    m = KENMERK.search(text)
+    if m:
+        meta.kenmerk = m.group(1).rstrip(".")
+    m = KAMERSTUK_HEAD.search(text)
+    if m:
+        number, _, addition = re.sub(r"^(\d{2})\s?(\d{3})", r"\1\2", m.group(1)).replace(" ", "-").partition("-")
+        meta.dossier = f"{number}-{addition}" if addition else number
+        meta.ondernummer = m.group(3)
+        meta.title = meta.title or m.group(2).strip()
+        kind = m.group(4).upper()
+        meta.doc_type = ("motie" if "MOTIE" in kind else "verslag schriftelijk overleg" if "SCHRIFTELIJK" in kind
+                         else "brief" if "BRIEF" in kind else "rapport" if "RAPPORT" in kind else "other")
+    m = MINISTRY.search(text)
+    if m:
+        meta.sender = re.sub(r"\s+", " ", m.group(1)).strip().rstrip(",")
+    else:
+        m = MINISTER_OF.search(text)
+        if m:
+            meta.sender = "Ministerie van " + m.group(1).strip().title().replace(" En ", " en ")
+    if MOTION_DOC.search(text):
+        meta.doc_type = "motie"
+    elif not m and re.search(r"VERSLAG VAN EEN SCHRIFTELIJK OVERLEG", text):
+        meta.doc_type = "verslag schriftelijk overleg"
+    elif not re.search(r"Geachte|BRIEF VAN", text) and meta.doc_type == "brief":
+        meta.doc_type = "rapport" if re.search(r"\brapport\b", (meta.title or "").lower()) else "other"
+    meta.title = meta.title or (headings[0] if headings else None)
+    return meta
+
+
+SIDECAR_FIELDS = {"date", "title", "kenmerk", "dossier", "ondernummer", "sender", "type", "doc_type"}
+
+
+def sidecar(path: Path) -> dict:
+    """Fields for a file from NAME.meta.json beside it, else from manifest.json in its folder."""
+    found: dict = {}
+    manifest = path.parent / "manifest.json"
+    for source, pick in ((manifest, lambda d: d.get(path.name)), (path.with_name(path.name + ".meta.json"), lambda d: d),
+                         (path.with_suffix(".meta.json"), lambda d: d)):
+        if not source.is_file():
+            continue
+        try:
+            data = json.loads(source.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise IngestError("metadata", f"unreadable sidecar {source.name}: {exc}") from exc
+        entry = pick(data) if isinstance(data, dict) else None
+        if isinstance(entry, dict):
+            found.update({k: v for k, v in entry.items() if k in SIDECAR_FIELDS})
+    return found
+
+
+def apply_sidecar(meta: Metadata, fields: dict) -> Metadata:
+    for key, value in fields.items():
+        if value in (None, ""):
+            continue
+        if key == "date":
+            try:
+                value = dt.date.fromisoformat(str(value)[:10])
+            except ValueError as exc:
+                raise IngestError("metadata", f"sidecar date {value!r} is not YYYY-MM-DD") from exc
+        setattr(meta, "doc_type" if key == "type" else key, value)
+    return meta

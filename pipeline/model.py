@@ -1,0 +1,130 @@
+"""The document model every stage reads and writes: plain, typed dataclasses."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Metadata:
+    date: dt.date | None = None
+    title: str | None = None
+    kenmerk: str | None = None
+    dossier: str | None = None
+    ondernummer: str | None = None
+    sender: str | None = None
+    doc_type: str = "brief"  # brief | verslag schriftelijk overleg | motie | rapport | other
+
+
+@dataclass
+class Block:
+    kind: str  # heading | paragraph | list_item
+    text: str
+    page: int
+    start: int  # character offsets into Document.text
+    end: int
+
+
+@dataclass
+class Footnote:
+    number: int
+    text: str
+    page: int
+    anchor: int | None = None  # offset of the marker in Document.text
+
+
+@dataclass
+class Furniture:
+    """Running headers, footers, page numbers and letterheads, kept apart from the body."""
+    kind: str
+    text: str
+    page: int
+
+
+@dataclass
+class Document:
+    source_path: str
+    sha256: str
+    shape: str  # pdf | word-export | markdown-from-pdf | pdf-text | plain
+    text: str  # the body: blocks joined by blank lines
+    blocks: list[Block]
+    footnotes: list[Footnote]
+    furniture: list[Furniture] = field(default_factory=list)
+    meta: Metadata = field(default_factory=Metadata)
+    pages: int = 1
+
+    @property
+    def doc_id(self) -> str:
+        return self.sha256[:16]
+
+
+@dataclass
+class Citation:
+    citation_id: str
+    kind: str  # kamerstuk | dossier | zaak | toezegging | handelingen | staatscourant
+    raw: str
+    start: int  # offsets in the text it was found in
+    end: int
+    dossier: str | None = None
+    addition: str | None = None
+    ondernummer: str | None = None
+    vergaderjaar: str | None = None
+    chamber: str | None = None
+    page: int | None = None
+    footnote: int | None = None  # set when found in a footnote
+    sentence: str | None = None
+
+
+@dataclass
+class MotionMention:
+    movers: list[str]
+    cs: bool
+    ref: str | None
+    disposition: str  # afgedaan | uitgevoerd | genoemd
+    sentence: str
+    start: int
+    end: int
+    anaphor: bool = False  # "deze motie": the motion named before
+
+
+@dataclass
+class Motion:
+    movers: list[str]
+    cs: bool
+    ref: str | None
+    disposition: str
+    mentions: list[MotionMention]
+
+
+@dataclass
+class Commitment:
+    text: str
+    kind: str  # new | fulfilment
+    actor: str
+    deadline_text: str | None
+    deadline: dt.date | None
+    start: int
+    end: int
+
+
+@dataclass
+class Passage:
+    seq: int
+    page: int
+    heading: str
+    text: str
+    start: int
+    end: int
+    kind: str = "body"  # body | footnote
+    embed_text: str = ""  # what the model sees: title > heading > text
+    text_hash: str = ""  # of embed_text: the key of the embedding cache
+    embedding: list[float] | None = None
+
+
+@dataclass
+class Analysis:
+    """Everything segmentation finds in one document."""
+    citations: list[Citation]
+    motions: list[Motion]
+    commitments: list[Commitment]
+    motion_text: dict | None = None  # movers, considerations and dictum when the document is a motion

@@ -1,0 +1,78 @@
+"""Structure-aware chunks for search: whole paragraphs packed under their heading.
+
+A passage never crosses a heading; a paragraph longer than the limit is split
+at sentence ends. Footnotes are passages of their own, kept out of the body.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Callable
+
+from .model import Document, Passage
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'‘“(])")
+
+
+def embed_text(title: str | None, heading: str, text: str) -> str:
+    return " > ".join(x for x in (title, heading, text) if x)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _pieces(text: str, start: int, fits: Callable[[str], bool]) -> list[tuple[str, int]]:
+    """Split an over-long paragraph at sentence ends into pieces that fit."""
+    if fits(text):
+        return [(text, start)]
+    out: list[tuple[str, int]] = []
+    cur, cur_start, pos = "", start, 0
+    for m in [*SENTENCE_END.finditer(text), None]:
+        end = m.start() if m else len(text)
+        sent = text[pos:end]
+        if cur and not fits(cur + " " + sent):
+            out.append((cur, cur_start))
+            cur, cur_start = "", start + pos
+        cur = f"{cur} {sent}" if cur else sent
+        pos = m.end() if m else len(text)
+    if cur:
+        out.append((cur, cur_start))
+    return out
+
+
+def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens: int) -> list[Passage]:
+    title = doc.meta.title or ""
+    budget = max_tokens - 8  # room for special tokens
+
+    def fits(heading: str, text: str) -> bool:
+        return count_tokens(embed_text(title, heading, text)) <= budget
+
+    passages: list[Passage] = []
+    heading = ""
+    group: list[tuple[str, int, int, int]] = []  # (text, start, end, page)
+
+    def flush() -> None:
+        if group:
+            text = "\n\n".join(g[0] for g in group)
+            passages.append(Passage(len(passages), group[0][3], heading, text, group[0][1], group[-1][2]))
+            group.clear()
+
+    for block in doc.blocks:
+        if block.kind == "heading":
+            flush()
+            heading = block.text
+            continue
+        for text, start in _pieces(block.text, block.start, lambda t: fits(heading, t)):
+            candidate = "\n\n".join([*(g[0] for g in group), text])
+            if group and not fits(heading, candidate):
+                flush()
+            group.append((text, start, start + len(text), block.page))
+    flush()
+    for note in doc.footnotes:
+        passages.append(Passage(len(passages), note.page, f"Voetnoot {note.number}", note.text,
+                                note.anchor or 0, note.anchor or 0, kind="footnote"))
+    for p in passages:
+        p.embed_text = embed_text(title, p.heading, p.text)
+        p.text_hash = text_hash(p.embed_text)
+    return passages

@@ -1,0 +1,194 @@
+"""Search over passages: keyword (DuckDB fts, Dutch stemmer), semantic (cosine), hybrid (RRF in SQL).
+
+The query text is always a bound parameter, never part of the SQL text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+
+from .citations import find_citations, parse_id
+from .embed import Embedder
+from .store import embedding_model, load_extension
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+MODES = ("hybrid", "keyword", "semantic")
+
+
+@lru_cache(maxsize=None)
+def settings() -> dict:
+    return tomllib.loads((MODELS / "embedding.toml").read_text(encoding="utf-8"))["search"]
+
+
+def stopwords() -> list[str]:
+    lines = (MODELS / "stopwords_nl.txt").read_text(encoding="utf-8").splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+
+
+def rebuild_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Keyword index over passages; DuckDB's fts index does not follow inserts, so it is rebuilt after each ingest."""
+    load_extension(con, "fts")
+    con.execute("CREATE OR REPLACE TABLE fts_stopwords (sw VARCHAR)")
+    con.executemany("INSERT INTO fts_stopwords VALUES (?)", [(w,) for w in stopwords()])
+    # The default `ignore` pattern drops digits; dossier numbers and years must stay searchable.
+    con.execute("PRAGMA create_fts_index('passages', 'passage_id', 'text', 'heading', stemmer='dutch', "
+                "stopwords='fts_stopwords', ignore='(\\.|[^a-z0-9à-ÿ])+', strip_accents=1, lower=1, overwrite=1)")
+
+
+@dataclass
+class Filters:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    doc_type: str | None = None
+    doc: str | None = None  # a doc_id or a file name
+
+    def sql(self) -> tuple[str, list]:
+        where, args = [], []
+        if self.date_from:
+            where.append("d.doc_date >= ?")
+            args.append(self.date_from)
+        if self.date_to:
+            where.append("d.doc_date <= ?")
+            args.append(self.date_to)
+        if self.doc_type:
+            where.append("d.doc_type = ?")
+            args.append(self.doc_type)
+        if self.doc:
+            where.append("(d.doc_id = ? OR d.source_path LIKE '%/' || ? OR d.source_path = ?)")
+            args += [self.doc, self.doc, self.doc]
+        return (" AND ".join(where) or "TRUE"), args
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    source_path: str
+    title: str | None
+    doc_date: str | None
+    page: int | None
+    text: str
+    score: float
+    heading: str | None
+    kind: str
+    passage_id: str
+    char_start: int
+    char_end: int
+    snippet: str
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def citation_ids(query: str) -> list[str]:
+    """Canonical ids a query names: "31765-884", "Kst. 31 765, nr. 884", "TZ202412-36"."""
+    ids = [c.citation_id for c in find_citations(query) if parse_id(c.citation_id)]
+    ids += [t for t in re.findall(r"[\w-]+", query) if parse_id(t.upper()) and ("-" in t or "Z" in t.upper())]
+    return list(dict.fromkeys(x.upper() for x in ids))
+
+
+def _citing(con, ids: list[str], filt: str, args: list, k: int) -> list[tuple[str, float]]:
+    """Passages that cite one of `ids`: in their text, or in a footnote whose marker they hold."""
+    q = ",".join("?" * len(ids))
+    sql = f"""
+        SELECT DISTINCT p.passage_id, 1.0 AS score FROM citations c
+        JOIN passages p ON p.doc_id = c.doc_id
+        LEFT JOIN footnotes f ON f.doc_id = c.doc_id AND f.number = c.footnote
+        JOIN documents d ON d.doc_id = p.doc_id
+        WHERE c.citation_id IN ({q}) AND {filt} AND (
+            (c.footnote IS NULL AND p.kind = 'body' AND c.char_start >= p.char_start AND c.char_start < p.char_end)
+            OR (c.footnote IS NOT NULL AND p.kind = 'body' AND f.anchor >= p.char_start AND f.anchor <= p.char_end)
+            OR (c.footnote IS NOT NULL AND p.kind = 'footnote' AND p.heading = 'Voetnoot ' || c.footnote))
+        ORDER BY p.passage_id LIMIT ?"""
+    return con.execute(sql, [*ids, *args, k]).fetchall()
+
+
+def _keyword(con, query: str, filt: str, args: list, k: int) -> list[tuple[str, float]]:
+    sql = f"""
+        SELECT passage_id, score FROM (
+            SELECT p.passage_id, fts_main_passages.match_bm25(p.passage_id, ?) AS score
+            FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {filt}) t
+        WHERE score IS NOT NULL ORDER BY score DESC, passage_id LIMIT ?"""
+    return con.execute(sql, [query, *args, k]).fetchall()
+
+
+def _semantic(con, vector: list[float], dim: int, filt: str, args: list, k: int) -> list[tuple[str, float]]:
+    sql = f"""
+        SELECT p.passage_id, array_cosine_similarity(p.embedding, ?::FLOAT[{dim}]) AS score
+        FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {filt}
+        ORDER BY score DESC, p.passage_id LIMIT ?"""
+    return con.execute(sql, [vector, *args, k]).fetchall()
+
+
+def _fuse(lists: list[tuple[float, list[tuple[str, float]]]], rrf_k: int) -> list[tuple[str, float]]:
+    scores: dict[str, float] = {}
+    for weight, ranked in lists:
+        for rank, (pid, _) in enumerate(ranked, start=1):
+            scores[pid] = scores.get(pid, 0.0) + weight / (rrf_k + rank)
+    return sorted(scores.items(), key=lambda x: (-x[1], x[0]))
+
+
+def _snippet(text: str, query: str, width: int = 240) -> str:
+    words = [w for w in re.findall(r"\w{4,}", query.lower())]
+    low = text.lower()
+    pos = min((low.find(w[:6]) for w in words if low.find(w[:6]) >= 0), default=0)
+    start = max(0, pos - width // 3)
+    return ("…" if start else "") + text[start:start + width].replace("\n", " ") + ("…" if start + width < len(text) else "")
+
+
+def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", limit: int = 10,
+           filters: Filters | None = None, embedder: Embedder | None = None) -> list[Hit]:
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}")
+    if not query.strip():
+        return []
+    filters = filters or Filters()
+    filt, args = filters.sql()
+    cfg = settings()
+    depth = max(limit, cfg["depth"])
+    ranked: list[tuple[str, float]] = []
+    exact = _citing(con, ids, filt, args, depth) if (ids := citation_ids(query)) else []
+    if mode == "keyword":
+        load_extension(con, "fts")
+        ranked = _keyword(con, query, filt, args, depth)
+    elif mode in ("semantic", "hybrid"):
+        info = embedding_model(con)
+        if info is None:
+            return []
+        embedder = embedder or Embedder(info["model"])
+        if embedder.name != info["model"]:
+            raise ValueError(f"the database was embedded with {info['model']}, not {embedder.name}")
+        vector = embedder.encode([query], kind="query")[0]
+        sem = _semantic(con, vector, info["dim"], filt, args, depth)
+        if mode == "semantic":
+            ranked = sem
+        else:
+            load_extension(con, "fts")
+            kw = _keyword(con, query, filt, args, depth)
+            ranked = _fuse([(cfg["keyword_weight"], kw), (cfg["semantic_weight"], sem)], cfg["rrf_k"])
+    seen = {pid for pid, _ in exact}
+    ranked = [(pid, 1.0 + s) for pid, s in exact] + [(pid, s) for pid, s in ranked if pid not in seen]
+    return _hits(con, ranked[:limit], query)
+
+
+def _hits(con, ranked: list[tuple[str, float]], query: str) -> list[Hit]:
+    if not ranked:
+        return []
+    ids = [pid for pid, _ in ranked]
+    rows = con.execute(f"""
+        SELECT p.passage_id, p.doc_id, d.source_path, d.title, CAST(d.doc_date AS VARCHAR), p.page, p.text,
+               p.heading, p.kind, p.char_start, p.char_end
+        FROM passages p JOIN documents d ON d.doc_id = p.doc_id
+        WHERE p.passage_id IN ({','.join('?' * len(ids))})""", ids).fetchall()
+    by_id = {r[0]: r for r in rows}
+    out = []
+    for pid, score in ranked:
+        r = by_id[pid]
+        out.append(Hit(r[1], r[2], r[3], r[4], r[5], r[6], round(float(score), 6), r[7], r[8], pid, r[9], r[10],
+                       _snippet(r[6], query)))
+    return out

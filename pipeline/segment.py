@@ -1,0 +1,212 @@
+"""Segmentation: a spaCy pipeline of rule components on ``spacy.blank("nl")``.
+
+Components, in order (each registered with ``@Language.factory``):
+
+* ``kst_citations``: citation spans (``doc.spans["citations"]``, ``span._.citation``);
+* ``kst_sentences``: sentence starts that survive ``nr.``, ``o.a.``, ``c.s.``, ``jl.`` and citations;
+* ``kst_motions``: motion mentions (``doc.spans["motions"]``, ``span._.motion``);
+* ``kst_commitments``: commitments with deadlines (``doc.spans["commitments"]``, ``span._.commitment``).
+
+Document context (footnotes with their marker offsets, the document date) travels
+in ``doc.user_data["kst"]``.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .citations import find_citations
+from .commitments import find_commitments
+from .model import Analysis, Citation, Document
+from .motions import Sentence, find_mentions, group, parse_motion_document
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+for _name in ("citation", "motion", "commitment"):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=None)
+
+
+def _word_list(name: str) -> list[str]:
+    lines = (MODELS / name).read_text(encoding="utf-8").splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+
+
+@Language.factory("kst_citations")
+def make_citations(nlp: Language, name: str):
+    def component(doc: Doc) -> Doc:
+        spans = []
+        for c in find_citations(doc.text):
+            span = doc.char_span(c.start, c.end, alignment_mode="expand")
+            if span is not None:
+                span._.citation = c
+                spans.append(span)
+        doc.spans["citations"] = spans
+        return doc
+    return component
+
+
+@Language.factory("kst_sentences")
+def make_sentences(nlp: Language, name: str):
+    entries = _word_list("abbreviations.txt")
+    abbrev = {e.rstrip("*") for e in entries}
+    may_end = {e.rstrip("*") for e in entries if e.endswith("*")}
+    openers = set(_word_list("sentence_openers.txt"))
+
+    def ends_sentence(tok, nxt) -> bool:
+        text = tok.text
+        low = text.lower()
+        if text in {"!", "?", "…"} or text in {".", ".."} and not _abbrev_before(tok, abbrev):
+            return _opens(nxt)
+        if low.endswith(".") and len(text) > 1:
+            if low in abbrev or low.rstrip(".") + "." in abbrev:
+                return low in may_end and nxt.text in openers
+            if low.endswith(".."):
+                return _opens(nxt)
+            # "zorg." glued: a word with a final period is a sentence end
+            return text[:-1].isalpha() and len(text) > 3 and _opens(nxt)
+        return False
+
+    def component(doc: Doc) -> Doc:
+        inside = set()
+        for span in doc.spans.get("citations", []):
+            inside.update(range(span.start + 1, span.end))
+        for i, tok in enumerate(doc):
+            tok.is_sent_start = i == 0
+        for i, tok in enumerate(doc[:-1]):
+            nxt = doc[i + 1]
+            if nxt.i in inside:
+                continue
+            if tok.is_space and "\n" in tok.text or "\n\n" in tok.whitespace_:
+                nxt.is_sent_start = True
+            elif ends_sentence(tok, nxt):
+                nxt.is_sent_start = True
+            elif tok.text in {")", "”", "\"", "’", "»"} and i and doc[i - 1].text in {".", "!", "?"} and _opens(nxt):
+                nxt.is_sent_start = True
+        return doc
+    return component
+
+
+def _abbrev_before(tok, abbrev: set[str]) -> bool:
+    # "Kst" "." is split by the tokenizer: the word before the period decides
+    if tok.i == 0:
+        return False
+    prev = tok.doc[tok.i - 1]
+    return not prev.whitespace_ and (prev.text.lower() + ".") in abbrev
+
+
+def _opens(tok) -> bool:
+    t = tok.text
+    if tok.is_space:
+        return True
+    if t[:1].isupper() or t[:1] in "\"'‘“(«–-•·":
+        return True
+    # "145 van deze ..." starts a sentence; "nr. 884" does not get here
+    return t[:1].isdigit() and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text[:1].islower()
+
+
+def _sentences(doc: Doc) -> list[Sentence]:
+    out = []
+    for s in doc.sents:
+        text = s.text.strip()
+        if text:
+            lead = len(s.text) - len(s.text.lstrip())
+            out.append(Sentence(s.start_char + lead, s.start_char + lead + len(text), text))
+    return out
+
+
+@Language.factory("kst_motions")
+def make_motions(nlp: Language, name: str):
+    def component(doc: Doc) -> Doc:
+        ctx = doc.user_data.get("kst", {})
+        anchors = ctx.get("anchors", [])  # (offset, ref id) of footnote markers with a kamerstuk in them
+        mentions = []
+        for s in _sentences(doc):
+            refs = [(span.start_char, span._.citation.citation_id) for span in doc.spans["citations"]
+                    if s.start <= span.start_char < s.end and span._.citation.ondernummer
+                    and span._.citation.kind == "kamerstuk"]
+            refs += [(off, ref) for off, ref in anchors if s.start < off <= s.end]
+            mentions.extend(find_mentions(s, refs))
+        motions = group(mentions)
+        spans = []
+        for mo in motions:
+            for mm in mo.mentions:
+                span = doc.char_span(mm.start, mm.end, alignment_mode="expand")
+                if span is not None:
+                    span._.motion = mo
+                    spans.append(span)
+        doc.spans["motions"] = spans
+        doc.user_data.setdefault("kst", {})["motions"] = motions
+        return doc
+    return component
+
+
+@Language.factory("kst_commitments")
+def make_commitments(nlp: Language, name: str):
+    def component(doc: Doc) -> Doc:
+        ctx = doc.user_data.get("kst", {})
+        spans = []
+        for c in find_commitments(_sentences(doc), ctx.get("date")):
+            span = doc.char_span(c.start, c.end, alignment_mode="expand")
+            if span is not None:
+                span._.commitment = c
+                spans.append(span)
+        doc.spans["commitments"] = spans
+        return doc
+    return component
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Language:
+    pipeline = spacy.blank("nl")
+    for name in ("kst_citations", "kst_sentences", "kst_motions", "kst_commitments"):
+        pipeline.add_pipe(name)
+    return pipeline
+
+
+def _doc_for(document: Document) -> tuple[Doc, list[Citation]]:
+    notes: list[Citation] = []
+    anchors: list[tuple[int, str]] = []
+    for fn in document.footnotes:
+        found = find_citations(fn.text)
+        for c in found:
+            c.footnote, c.page, c.sentence = fn.number, fn.page, fn.text
+        notes.extend(found)
+        ref = next((c.citation_id for c in found if c.kind == "kamerstuk"), None)
+        if ref and fn.anchor is not None:
+            anchors.append((fn.anchor, ref))
+    doc = nlp().make_doc(document.text)
+    doc.user_data["kst"] = {"anchors": anchors, "date": document.meta.date}
+    return doc, notes
+
+
+def _collect(doc: Doc, notes: list[Citation], document: Document) -> Analysis:
+    sent_of = {}
+    for s in doc.sents:
+        for span in doc.spans["citations"]:
+            if s.start <= span.start < s.end:
+                sent_of[span.start] = s.text.strip()
+    body = []
+    for span in doc.spans["citations"]:
+        c = span._.citation
+        c.sentence = sent_of.get(span.start)
+        c.page = next((b.page for b in document.blocks if b.start <= c.start < b.end), None)
+        body.append(c)
+    commitments = [span._.commitment for span in doc.spans["commitments"]]
+    motion_text = parse_motion_document(document.text) if document.meta.doc_type == "motie" else None
+    return Analysis(body + notes, doc.user_data["kst"].get("motions", []), commitments, motion_text)
+
+
+def analyse(document: Document) -> Analysis:
+    doc, notes = _doc_for(document)
+    return _collect(nlp()(doc), notes, document)
+
+
+def analyse_many(documents: list[Document], batch_size: int = 16) -> list[Analysis]:
+    prepared = [_doc_for(d) for d in documents]
+    docs = nlp().pipe((doc for doc, _ in prepared), batch_size=batch_size)
+    return [_collect(doc, notes, d) for doc, (_, notes), d in zip(docs, prepared, documents)]
+

@@ -1,0 +1,195 @@
+"""DuckDB storage: the schema, one transaction per document, and the extensions.
+
+Table names and columns are a public contract (see docs/schema.md): analysts and
+the scorers read them directly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .model import Analysis, Document, Passage
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id VARCHAR PRIMARY KEY, source_path VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+    pipeline_version VARCHAR NOT NULL, shape VARCHAR, doc_type VARCHAR, doc_date DATE, title VARCHAR,
+    kenmerk VARCHAR, dossier VARCHAR, ondernummer VARCHAR, sender VARCHAR, pages INTEGER,
+    text VARCHAR, ingested_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS blocks (
+    doc_id VARCHAR, seq INTEGER, kind VARCHAR, page INTEGER, text VARCHAR,
+    char_start INTEGER, char_end INTEGER, PRIMARY KEY (doc_id, seq));
+CREATE TABLE IF NOT EXISTS footnotes (
+    doc_id VARCHAR, number INTEGER, text VARCHAR, page INTEGER, anchor INTEGER);
+CREATE TABLE IF NOT EXISTS furniture (doc_id VARCHAR, kind VARCHAR, text VARCHAR, page INTEGER);
+CREATE TABLE IF NOT EXISTS citations (
+    doc_id VARCHAR, citation_id VARCHAR, kind VARCHAR, dossier VARCHAR, addition VARCHAR,
+    ondernummer VARCHAR, vergaderjaar VARCHAR, chamber VARCHAR, raw VARCHAR, location VARCHAR,
+    footnote INTEGER, page INTEGER, sentence VARCHAR, char_start INTEGER, char_end INTEGER);
+CREATE TABLE IF NOT EXISTS motions (
+    doc_id VARCHAR, motion_seq INTEGER, movers VARCHAR[], cs BOOLEAN, ref VARCHAR,
+    disposition VARCHAR, n_mentions INTEGER, sentence VARCHAR);
+CREATE TABLE IF NOT EXISTS motion_mentions (
+    doc_id VARCHAR, motion_seq INTEGER, disposition VARCHAR, sentence VARCHAR,
+    char_start INTEGER, char_end INTEGER);
+CREATE TABLE IF NOT EXISTS motion_texts (
+    doc_id VARCHAR PRIMARY KEY, movers VARCHAR[], considerations VARCHAR[], dictum VARCHAR);
+CREATE TABLE IF NOT EXISTS commitments (
+    doc_id VARCHAR, seq INTEGER, actor VARCHAR, kind VARCHAR, text VARCHAR, deadline_text VARCHAR,
+    deadline DATE, page INTEGER, passage_seq INTEGER, char_start INTEGER, char_end INTEGER);
+CREATE TABLE IF NOT EXISTS ingest_errors (
+    path VARCHAR, sha256 VARCHAR, stage VARCHAR, error VARCHAR, "at" TIMESTAMP);
+"""
+DOC_TABLES = ("blocks", "footnotes", "furniture", "citations", "motions", "motion_mentions",
+              "motion_texts", "commitments", "passages")
+
+
+def extension_path(name: str) -> Path:
+    """The signed extension shipped in the PyPI package duckdb-extension-NAME."""
+    spec = importlib.util.find_spec(f"duckdb_extension_{name}")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"package duckdb-extension-{name} is not installed")
+    path = Path(spec.submodule_search_locations[0]) / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+    if not path.is_file():
+        raise RuntimeError(f"{path} missing: duckdb-extension-{name} must match duckdb {duckdb.__version__}")
+    return path
+
+
+def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.execute(f"LOAD '{extension_path(name)}'")
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if not read_only:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    if not read_only:
+        con.execute(SCHEMA)
+    return con
+
+
+PASSAGE_COLUMNS = """doc_id VARCHAR, seq INTEGER, passage_id VARCHAR, kind VARCHAR, page INTEGER, heading VARCHAR,
+    text VARCHAR, char_start INTEGER, char_end INTEGER, text_hash VARCHAR, embedding FLOAT[{dim}]"""
+
+
+def embedding_model(con: duckdb.DuckDBPyConnection) -> dict | None:
+    row = con.execute("SELECT value FROM settings WHERE key = 'embedding_model'").fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def ensure_passages(con: duckdb.DuckDBPyConnection, model: str, dim: int) -> dict | None:
+    """Create the passages table for this model; returns the model recorded before when it was another."""
+    old = embedding_model(con)
+    new = {"model": model, "dim": dim}
+    con.execute(f"CREATE TABLE IF NOT EXISTS passages ({PASSAGE_COLUMNS.format(dim=dim)})")
+    con.execute("CREATE TABLE IF NOT EXISTS embedding_cache (text_hash VARCHAR, model VARCHAR, embedding FLOAT[], "
+                "PRIMARY KEY (text_hash, model))")
+    if old is None:
+        con.execute("INSERT INTO settings VALUES ('embedding_model', ?)", [json.dumps(new)])
+    return old if old not in (None, new) else None
+
+
+def replace_embeddings(con: duckdb.DuckDBPyConnection, model: str, dim: int,
+                       vectors: dict[tuple[str, int], tuple[str, list[float]]]) -> None:
+    """Swap in embeddings of another model (its dimension may differ) in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE TABLE passages_new ({PASSAGE_COLUMNS.format(dim=dim)})")
+        rows = con.execute("SELECT doc_id, seq, passage_id, kind, page, heading, text, char_start, char_end "
+                           "FROM passages").fetchall()
+        _insert(con, "passages_new", [(*r, *vectors[(r[0], r[1])]) for r in rows])
+        con.execute("DROP TABLE passages")
+        con.execute("ALTER TABLE passages_new RENAME TO passages")
+        con.execute("INSERT OR REPLACE INTO settings VALUES ('embedding_model', ?)",
+                    [json.dumps({"model": model, "dim": dim})])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+@dataclass
+class StoredDoc:
+    doc_id: str
+    sha256: str
+    pipeline_version: str
+
+
+def known(con: duckdb.DuckDBPyConnection, source_path: str) -> list[StoredDoc]:
+    return [StoredDoc(*r) for r in con.execute(
+        "SELECT doc_id, sha256, pipeline_version FROM documents WHERE source_path = ?", [source_path]).fetchall()]
+
+
+def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
+    for table in DOC_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+    con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
+
+
+def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Analysis,
+                   passages: list[Passage], version: str, replaces: list[str] = ()) -> None:
+    """Store a document whole or not at all, replacing older versions of the same file."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for old in {*replaces, doc.doc_id}:
+            delete_document(con, old)
+        m = doc.meta
+        con.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+            doc.doc_id, doc.source_path, doc.sha256, version, doc.shape, m.doc_type, m.date, m.title,
+            m.kenmerk, m.dossier, m.ondernummer, m.sender, doc.pages, doc.text, dt.datetime.now()])
+        _insert(con, "blocks", [(doc.doc_id, i, b.kind, b.page, b.text, b.start, b.end) for i, b in enumerate(doc.blocks)])
+        _insert(con, "footnotes", [(doc.doc_id, f.number, f.text, f.page, f.anchor) for f in doc.footnotes])
+        _insert(con, "furniture", [(doc.doc_id, f.kind, f.text, f.page) for f in doc.furniture])
+        _insert(con, "citations", [
+            (doc.doc_id, c.citation_id, c.kind, c.dossier, c.addition, c.ondernummer, c.vergaderjaar, c.chamber,
+             c.raw, "footnote" if c.footnote is not None else "body", c.footnote, c.page, c.sentence, c.start, c.end)
+            for c in analysis.citations])
+        _insert(con, "motions", [
+            (doc.doc_id, i, mo.movers, mo.cs, mo.ref, mo.disposition, len(mo.mentions), mo.mentions[0].sentence)
+            for i, mo in enumerate(analysis.motions)])
+        _insert(con, "motion_mentions", [
+            (doc.doc_id, i, mm.disposition, mm.sentence, mm.start, mm.end)
+            for i, mo in enumerate(analysis.motions) for mm in mo.mentions])
+        if analysis.motion_text:
+            t = analysis.motion_text
+            _insert(con, "motion_texts", [(doc.doc_id, t["movers"], t["considerations"], t["dictum"])])
+        _insert(con, "commitments", [
+            (doc.doc_id, i, c.actor, c.kind, c.text, c.deadline_text, c.deadline, _page_at(doc, c.start),
+             _passage_at(passages, c.start), c.start, c.end) for i, c in enumerate(analysis.commitments)])
+        _insert(con, "passages", [
+            (doc.doc_id, p.seq, f"{doc.doc_id}:{p.seq}", p.kind, p.page, p.heading, p.text, p.start, p.end,
+             p.text_hash, p.embedding)
+            for p in passages])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    if rows:
+        con.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
+
+
+def _page_at(doc: Document, offset: int) -> int | None:
+    for b in doc.blocks:
+        if b.start <= offset <= b.end:
+            return b.page
+    return None
+
+
+def _passage_at(passages: list[Passage], offset: int) -> int | None:
+    for p in passages:
+        if p.kind == "body" and p.start <= offset < p.end:
+            return p.seq
+    return None
+
+
+def record_error(con: duckdb.DuckDBPyConnection, path: str, sha: str | None, stage: str, error: str) -> None:
+    con.execute("INSERT INTO ingest_errors VALUES (?,?,?,?,?)", [path, sha, stage, error, dt.datetime.now()])
