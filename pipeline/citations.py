@@ -29,7 +29,7 @@ class Pattern:
 
 
 @lru_cache(maxsize=None)
-def patterns(path: Path = MODELS / "citations.toml") -> tuple[Pattern, ...]:
+def _rules(path: Path = MODELS / "citations.toml") -> tuple[tuple[Pattern, ...], re.Pattern]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     blocks = data.get("blocks", {})
 
@@ -39,7 +39,12 @@ def patterns(path: Path = MODELS / "citations.toml") -> tuple[Pattern, ...]:
                 rx = rx.replace("{" + name + "}", value)
         return rx
 
-    return tuple(Pattern(p["name"], p["kind"], re.compile(expand(p["regex"]))) for p in data["pattern"])
+    pats = tuple(Pattern(p["name"], p["kind"], re.compile(expand(p["regex"]))) for p in data["pattern"])
+    return pats, re.compile(expand(data["item"]["regex"]))
+
+
+def patterns() -> tuple[Pattern, ...]:
+    return _rules()[0]
 
 
 def kamerstuk_id(dossier: str, addition: str | None = None, num: str | int | None = None) -> str:
@@ -100,11 +105,6 @@ def _numbers(nums: str) -> list[int]:
     return out
 
 
-LIST_ITEM = re.compile(
-    r"(?P<dossier>\d{2}\s?\d{3})(?!\d)(?P<addition>[\s-](?:[IVXL]{1,6}|[A-Z]{1,2})(?![\w-]))?"
-    r"(?:,?\s*(?:nrs?\.?|nummers?|no\.)\s*(?P<nums>\d{1,4}(?:\s*(?:,|en|t/m|tot\s+en\s+met|–|-)\s*\d{1,4}(?![\d/]|\s\d{3}(?!\d)))*)?)?")
-
-
 def _resolve(p: Pattern, m: re.Match) -> list[Citation]:
     g = m.groupdict()
     common = {"raw": m.group(0).strip(), "start": m.start(), "end": m.end()}
@@ -126,7 +126,7 @@ def _resolve(p: Pattern, m: re.Match) -> list[Citation]:
     # kamerstuk_list: a prefix, then one or more dossiers each with their numbers
     year, chamber = _vergaderjaar(g.get("year")), _chamber(g.get("chamber"))
     out = []
-    for item in LIST_ITEM.finditer(g["list"]):
+    for item in _rules()[1].finditer(g["list"]):
         dossier = re.sub(r"\s", "", item.group("dossier"))
         add = (item.group("addition") or "").strip(" -") or None
         nums = _numbers(item.group("nums") or "")

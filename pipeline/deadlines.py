@@ -65,6 +65,8 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
         ("quarter", re.compile(rf"\b(?:(?:in|uiterlijk|vóór|voor)\s+)?(?:(?:aan\s+)?het\s+)?(?:einde?\s+van\s+het\s+)?"
                                rf"(?P<q>{_alt(t['quarter'])})\s+kwartaal{YEAR}", re.I)),
         ("q", re.compile(r"\bQ(?P<q>[1-4])\s+(?P<year>20\d{2})\b")),
+        ("half_year", re.compile(r"\b(?:in\s+)?de\s+(?P<half>eerste|tweede)\s+helft\s+van\s+"
+                                 r"(?:(?P<rel>dit|volgend|het\s+volgende|komend)\s+jaar|(?P<year>20\d{2}))\b", re.I)),
         ("year_end", re.compile(r"\b(?:uiterlijk\s+)?(?:(?:aan\s+|voor\s+|vóór\s+)?het\s+)?(?:eind|einde)\s+(?:van\s+)?"
                                 r"(?:(?:dit|het|het\s+lopende)\s+jaar|(?P<year>20\d{2}))\b", re.I)),
         ("month_part", re.compile(rf"\b(?P<part>{_alt(t['month_part'])})\s+{MONTH}{YEAR}\b", re.I)),
@@ -109,6 +111,11 @@ def _resolve(kind: str, m: re.Match, ref: dt.date | None) -> dt.date | None:
     if kind in ("quarter", "q"):
         q = int(g["q"]) if kind == "q" else t["quarter"][g["q"].lower()]
         return _on_or_after(lambda y: _last_day(y, 3 * q), year, ref)
+    if kind == "half_year":
+        if not year and ref is None:
+            return None
+        y = year or ref.year + (0 if g.get("rel", "dit").lower() == "dit" else 1)
+        return dt.date(y, 6, 30) if g["half"].lower() == "eerste" else dt.date(y, 12, 31)
     if kind == "year_end":
         return dt.date(year or ref.year, 12, 31) if (year or ref) else None
     if kind == "month_part":
@@ -140,7 +147,7 @@ def _resolve(kind: str, m: re.Match, ref: dt.date | None) -> dt.date | None:
         if ref is None:
             return None
         n = int(g["n"]) if g["n"].isdigit() else NUMBER_WORDS[g["n"].lower()]
-        if g["unit"].startswith("week"):
+        if g["unit"].lower() in ("week", "weken"):
             return ref + dt.timedelta(weeks=n)
         month = ref.month - 1 + n
         y, mth = ref.year + month // 12, month % 12 + 1

@@ -191,9 +191,10 @@ GLUED = re.compile(r"(?<=[a-zà-ÿ.,;:!?)»”’'\"])(\d{1,3})(?=[\s.,;:)]|$)")
 
 
 def _pdf_text(text: str) -> TextLayout:
-    raw_pages = [[ln.rstrip() for ln in pg.split("\n")] for pg in text.split("\f")]
-    pages = [[ln for ln in pg if ln.strip()] for pg in raw_pages]
-    furn = furniture_lines(pages)
+    # Blank lines stay (they separate paragraphs) but do not count as page edges.
+    pages = [[ln.rstrip() for ln in pg.split("\n")] for pg in text.split("\f")]
+    solid = [[i for i, ln in enumerate(pg) if ln.strip()] for pg in pages]
+    furn = {(p, solid[p][i]) for p, i in furniture_lines([[pages[p][i] for i in idx] for p, idx in enumerate(solid)])}
     furniture = [("page_number" if PAGE_NUMBER.match(pages[p][i]) else "running", pages[p][i].strip(), p + 1)
                  for p, i in sorted(furn)]
     notes: list[RawFootnote] = []
@@ -201,6 +202,8 @@ def _pdf_text(text: str) -> TextLayout:
     letterhead: list[str] = []
     for p, lines in enumerate(pages):
         lines = [ln for i, ln in enumerate(lines) if (p, i) not in furn]
+        while lines and not lines[-1].strip():
+            lines.pop()
         if p == 0:
             letterhead, lines = split_letterhead(lines)
         start = _note_zone(lines, notes[-1].number + 1 if notes else 1)

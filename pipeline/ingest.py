@@ -5,6 +5,7 @@ Prefect (flows/ingest.py) is a thin layer over these; tests call them directly.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from .extract import SUPPORTED, extract, read_bytes, sha256
 from .model import Analysis, Document, Passage
 from .passages import embed_text, make_passages, text_hash
 from .search import rebuild_index
+from .search import settings as search_settings
 from .segment import analyse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +36,10 @@ def pipeline_version() -> str:
             h.update(path.name.encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:12]
+
+
+def passage_tokens() -> int:
+    return int(os.environ.get("KST_PASSAGE_TOKENS") or search_settings()["passage_tokens"])
 
 
 @dataclass
@@ -130,7 +136,7 @@ def status_of(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> tuple[str
 def save(con: duckdb.DuckDBPyConnection, prepared: Prepared, embedder: Embedder, status: str,
          replaces: list[str]) -> Outcome:
     doc, analysis = prepared.document, prepared.analysis
-    passages = make_passages(doc, embedder.count_tokens, embedder.max_tokens)
+    passages = make_passages(doc, embedder.count_tokens, min(embedder.max_tokens, passage_tokens()))
     embed_passages(con, passages, embedder)
     store.write_document(con, doc, analysis, passages, pipeline_version(), replaces)
     counts = {"passages": len(passages), "footnotes": len(doc.footnotes), "citations": len(analysis.citations),
@@ -195,7 +201,7 @@ def safe_prepare(path: str | Path) -> Prepared | IngestError:
         return exc
 
 
-def run_batch(paths: list[str | Path], db: str | Path, model: str | None = None,
+def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | None = None,
               prepare_many: Callable[[list[str]], Iterable[Prepared | BaseException]] | None = None,
               on_outcome: Callable[[Outcome, int], None] | None = None) -> Summary:
     """Ingest files and folders into `db`: unchanged files are skipped, each document is stored in
@@ -204,7 +210,7 @@ def run_batch(paths: list[str | Path], db: str | Path, model: str | None = None,
     `prepare_many` maps paths to prepared documents (or errors) in order: Prefect tasks, a
     Dask cluster or, by default, this process. `on_outcome(outcome, total)` reports progress."""
     files, early = discover(paths)
-    embedder = Embedder(model)
+    embedder = model if isinstance(model, Embedder) else Embedder(model)
     con = open_db(db, embedder)
     outcomes: list[Outcome] = []
 

@@ -118,6 +118,7 @@ class Passage:
     kind: str = "body"  # body | footnote
     embed_text: str = ""  # what the model sees: title > heading > text
     text_hash: str = ""  # of embed_text: the key of the embedding cache
+    terms: str = ""  # compound parts of the text, indexed for keyword search
     embedding: list[float] | None = None
 
 

@@ -25,6 +25,7 @@ class Rules:
     separator: re.Pattern
     cs: re.Pattern
     not_names: frozenset
+    negation: re.Pattern
     dispositions: tuple[tuple[str, tuple[re.Pattern, ...]], ...]
 
 
@@ -40,6 +41,7 @@ def rules() -> Rules:
         separator=re.compile(n["separator"]),
         cs=re.compile(r"\s*c\.s\.?"),
         not_names=frozenset(n["not_names"]),
+        negation=re.compile(d["negation"]["pattern"], re.I),
         dispositions=tuple((x["name"], tuple(re.compile(p, re.I) for p in x["patterns"])) for x in d["disposition"]),
     )
 
@@ -52,6 +54,8 @@ class Sentence:
 
 
 def disposition(sentence: str) -> str:
+    if rules().negation.search(sentence):
+        return "genoemd"
     for name, pats in rules().dispositions:
         if any(p.search(sentence) for p in pats):
             return name
@@ -167,6 +171,16 @@ CLOSING = re.compile(r"en\s+gaat\s+over\s+tot\s+de\s+orde\s+van\s+de\s+dag\.?", 
 MOVERS_HEAD = re.compile(r"MOTIE\s+VAN\s+(?:HET\s+LID|DE\s+LEDEN)\s+([^\n]+)")
 
 
+PARTICLES = {"van", "de", "der", "den", "ter", "ten", "te", "het", "in", "'t"}
+
+
+def _surname_case(name: str) -> str:
+    """"VAN DER GRAAF" -> "Van der Graaf": particles lower case except the first word."""
+    words = name.lower().split()
+    return " ".join(w if i and w in PARTICLES else "-".join(p.capitalize() for p in w.split("-"))
+                    for i, w in enumerate(words))
+
+
 def parse_motion_document(text: str) -> dict | None:
     """Movers, considerations and dictum of a document that is itself a motion."""
     start, close = OPENING.search(text), CLOSING.search(text)
@@ -177,14 +191,14 @@ def parse_motion_document(text: str) -> dict | None:
     considering = body[:dictum.start()] if dictum else body
     parts = [p.strip(" ,;\n") for p in re.split(CONSIDERATION, considering) if p and p.strip(" ,;\n")]
     considerations = [re.sub(r"\s+", " ", f"{a} {b}") for a, b in zip(parts[::2], parts[1::2])]
-    movers: list[str] = []
+    # Signatures under the closing formula, one surname a line, are the names as written;
+    # else the heading "MOTIE VAN HET LID VAN DER GRAAF C.S." in capitals.
+    tail = text[close.end():close.end() + 600]
+    movers = [ln.strip() for ln in tail.splitlines() if rules().name.fullmatch(ln.strip())]
     head = MOVERS_HEAD.search(text)
-    if head:
+    if not movers and head:
         names = re.split(r"\s*(?:,|\bEN\b)\s*", re.sub(r"\s*C\.S\.?$", "", head.group(1).strip()))
-        movers = [n.title() for n in names if n]
-    else:
-        # Signatures under the closing formula: one surname a line.
-        tail = text[close.end():close.end() + 400]
-        movers = [ln.strip() for ln in tail.splitlines() if rules().name.fullmatch(ln.strip())]
-    return {"movers": movers, "considerations": considerations,
+        movers = [_surname_case(n) for n in names if n]
+    return {"movers": movers, "cs": bool(head and re.search(r"C\.S\.?\s*$", head.group(1).strip())),
+            "considerations": considerations,
             "dictum": re.sub(r"\s+", " ", body[dictum.start():]).strip() if dictum else ""}

@@ -9,6 +9,8 @@ import hashlib
 import re
 from typing import Callable
 
+from .acronyms import definitions, expansions
+from .compounds import expand
 from .model import Document, Passage
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'‘“(])")
@@ -72,7 +74,10 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
     for note in doc.footnotes:
         passages.append(Passage(len(passages), note.page, f"Voetnoot {note.number}", note.text,
                                 note.anchor or 0, note.anchor or 0, kind="footnote"))
+    defs = definitions(doc.text)
     for p in passages:
+        longs = " ".join(expansions(p.text, defs))
+        p.terms = f"{longs} {expand(f'{p.heading} {p.text} {longs.lower()}')}".strip()
         p.embed_text = embed_text(title, p.heading, p.text)
         p.text_hash = text_hash(p.embed_text)
     return passages

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from .citations import find_citations, parse_id
+from .compounds import expand
 from .embed import Embedder
 from .store import embedding_model, load_extension
 
@@ -37,7 +38,7 @@ def rebuild_index(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE TABLE fts_stopwords (sw VARCHAR)")
     con.executemany("INSERT INTO fts_stopwords VALUES (?)", [(w,) for w in stopwords()])
     # The default `ignore` pattern drops digits; dossier numbers and years must stay searchable.
-    con.execute("PRAGMA create_fts_index('passages', 'passage_id', 'text', 'heading', stemmer='dutch', "
+    con.execute("PRAGMA create_fts_index('passages', 'passage_id', 'text', 'heading', 'terms', stemmer='dutch', "
                 "stopwords='fts_stopwords', ignore='(\\.|[^a-z0-9à-ÿ])+', strip_accents=1, lower=1, overwrite=1)")
 
 
@@ -111,10 +112,10 @@ def _citing(con, ids: list[str], filt: str, args: list, k: int) -> list[tuple[st
 def _keyword(con, query: str, filt: str, args: list, k: int) -> list[tuple[str, float]]:
     sql = f"""
         SELECT passage_id, score FROM (
-            SELECT p.passage_id, fts_main_passages.match_bm25(p.passage_id, ?) AS score
+            SELECT p.passage_id, fts_main_passages.match_bm25(p.passage_id, ?, conjunctive := 0) AS score
             FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {filt}) t
         WHERE score IS NOT NULL ORDER BY score DESC, passage_id LIMIT ?"""
-    return con.execute(sql, [query, *args, k]).fetchall()
+    return con.execute(sql, [f"{query} {expand(query)}", *args, k]).fetchall()
 
 
 def _semantic(con, vector: list[float], dim: int, filt: str, args: list, k: int) -> list[tuple[str, float]]:

@@ -54,7 +54,6 @@ def make_sentences(nlp: Language, name: str):
     entries = _word_list("abbreviations.txt")
     abbrev = {e.rstrip("*") for e in entries}
     may_end = {e.rstrip("*") for e in entries if e.endswith("*")}
-    openers = set(_word_list("sentence_openers.txt"))
 
     def ends_sentence(tok, nxt) -> bool:
         text = tok.text
@@ -63,7 +62,7 @@ def make_sentences(nlp: Language, name: str):
             return _opens(nxt)
         if low.endswith(".") and len(text) > 1:
             if low in abbrev or low.rstrip(".") + "." in abbrev:
-                return low in may_end and nxt.text in openers
+                return low in may_end and nxt.text[:1].isupper()
             if low.endswith(".."):
                 return _opens(nxt)
             # "zorg." glued: a word with a final period is a sentence end

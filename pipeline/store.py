@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS motion_mentions (
     doc_id VARCHAR, motion_seq INTEGER, disposition VARCHAR, sentence VARCHAR,
     char_start INTEGER, char_end INTEGER);
 CREATE TABLE IF NOT EXISTS motion_texts (
-    doc_id VARCHAR PRIMARY KEY, movers VARCHAR[], considerations VARCHAR[], dictum VARCHAR);
+    doc_id VARCHAR PRIMARY KEY, movers VARCHAR[], cs BOOLEAN, considerations VARCHAR[], dictum VARCHAR);
 CREATE TABLE IF NOT EXISTS commitments (
     doc_id VARCHAR, seq INTEGER, actor VARCHAR, kind VARCHAR, text VARCHAR, deadline_text VARCHAR,
     deadline DATE, page INTEGER, passage_seq INTEGER, char_start INTEGER, char_end INTEGER);
@@ -75,7 +75,7 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 PASSAGE_COLUMNS = """doc_id VARCHAR, seq INTEGER, passage_id VARCHAR, kind VARCHAR, page INTEGER, heading VARCHAR,
-    text VARCHAR, char_start INTEGER, char_end INTEGER, text_hash VARCHAR, embedding FLOAT[{dim}]"""
+    text VARCHAR, char_start INTEGER, char_end INTEGER, terms VARCHAR, text_hash VARCHAR, embedding FLOAT[{dim}]"""
 
 
 def embedding_model(con: duckdb.DuckDBPyConnection) -> dict | None:
@@ -101,7 +101,7 @@ def replace_embeddings(con: duckdb.DuckDBPyConnection, model: str, dim: int,
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"CREATE TABLE passages_new ({PASSAGE_COLUMNS.format(dim=dim)})")
-        rows = con.execute("SELECT doc_id, seq, passage_id, kind, page, heading, text, char_start, char_end "
+        rows = con.execute("SELECT doc_id, seq, passage_id, kind, page, heading, text, char_start, char_end, terms "
                            "FROM passages").fetchall()
         _insert(con, "passages_new", [(*r, *vectors[(r[0], r[1])]) for r in rows])
         con.execute("DROP TABLE passages")
@@ -158,13 +158,13 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
             for i, mo in enumerate(analysis.motions) for mm in mo.mentions])
         if analysis.motion_text:
             t = analysis.motion_text
-            _insert(con, "motion_texts", [(doc.doc_id, t["movers"], t["considerations"], t["dictum"])])
+            _insert(con, "motion_texts", [(doc.doc_id, t["movers"], t["cs"], t["considerations"], t["dictum"])])
         _insert(con, "commitments", [
             (doc.doc_id, i, c.actor, c.kind, c.text, c.deadline_text, c.deadline, _page_at(doc, c.start),
              _passage_at(passages, c.start), c.start, c.end) for i, c in enumerate(analysis.commitments)])
         _insert(con, "passages", [
             (doc.doc_id, p.seq, f"{doc.doc_id}:{p.seq}", p.kind, p.page, p.heading, p.text, p.start, p.end,
-             p.text_hash, p.embedding)
+             p.terms, p.text_hash, p.embedding)
             for p in passages])
         con.execute("COMMIT")
     except BaseException:

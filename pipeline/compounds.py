@@ -1,0 +1,66 @@
+"""Dutch compound splitting for keyword search: "welzijnsakkoord" also indexes "welzijn" and "akkoord".
+
+The lexicon is spaCy's Dutch lemma data (spacy-lookups-data), so the split
+follows the language, not a corpus.
+"""
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+
+MIN_HEAD, MIN_TAIL, MIN_WORD = 4, 4, 8
+KNOWN_WHOLE = 14  # a word the lexicon knows is split only from this length on ("verschillende" stays whole)
+# Derivational endings that are words of their own but no compound heads: "gezond|heid", "land|schap".
+NOT_TAILS = frozenset("heid heden lijk lijke lijkheid baar bare schap schappen ing ingen ling lingen isch ische "
+                      "achtig achtige loos loze zaam zame tje tjes elijk erij ster sters aar aars".split())
+LINKS = ("s", "en", "e", "n")  # linking sounds: "welzijn-s-akkoord", "boek-en-kast"
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> frozenset[str]:
+    import spacy_lookups_data
+    import srsly
+    base = os.path.join(os.path.dirname(spacy_lookups_data.__file__), "data")
+    lookup = srsly.read_gzip_json(os.path.join(base, "nl_lemma_lookup.json.gz"))
+    index = srsly.read_gzip_json(os.path.join(base, "nl_lemma_index.json.gz"))
+    words = set(lookup) | set(lookup.values())
+    for lemmas in index.values():
+        words.update(lemmas)
+    return frozenset(w.lower() for w in words if w.isalpha() and len(w) >= MIN_TAIL - 1)
+
+
+def _head(head: str, lex: frozenset[str]) -> str | None:
+    if head in lex:
+        return head
+    for link in LINKS:
+        if head.endswith(link) and len(head) - len(link) >= MIN_HEAD and head[:-len(link)] in lex:
+            return head[:-len(link)]
+    return None
+
+
+@lru_cache(maxsize=65536)
+def split(word: str) -> tuple[str, ...]:
+    """The parts of a compound, longest known tail first; () when it is not one."""
+    w = word.lower()
+    if len(w) < MIN_WORD or not w.isalpha():
+        return ()
+    lex = lexicon()
+    if len(w) < KNOWN_WHOLE and any(w[:len(w) - len(end)] in lex for end in ("", "e", "en", "s") if w.endswith(end)):
+        return ()
+    for i in range(MIN_HEAD, len(w) - MIN_TAIL + 1):
+        tail = w[i:]
+        if tail in lex and tail not in NOT_TAILS:
+            head = _head(w[:i], lex)
+            if head:
+                return (head, *((tail,) if tail in lex else split(tail) or (tail,)))
+    return ()
+
+
+def expand(text: str) -> str:
+    """The compound parts of every word in `text`, space-separated (what the index adds)."""
+    parts: list[str] = []
+    for word in re.findall(r"[^\W\d_]+", text):
+        if word[0].islower():  # names ("Nederland") are not split
+            parts.extend(split(word))
+    return " ".join(parts)

@@ -1,0 +1,107 @@
+"""Commitments: (sentence, expected kind or None) tables, and deadlines and actors on top."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.commitments import actor, find_commitments
+from pipeline.motions import Sentence
+
+NEW = [
+    "Ik zal uw Kamer in het najaar informeren over de uitkomsten van de consultatie.",
+    "Zodra het advies binnen is, zal ik u daarover berichten.",
+    "We zullen de aanbevelingen betrekken bij de herziening van de regeling.",
+    "Het kabinet zal de Kamer voor de zomer een wetsvoorstel sturen.",
+    "Uw Kamer wordt geïnformeerd over de definitieve verdeling van de middelen.",
+    "Uw Kamer zal over de uitkomsten van de pilot worden geïnformeerd.",
+    "Vanzelfsprekend wordt u over de voortgang geïnformeerd.",
+    "Over de evaluatie zal de Tweede Kamer worden geïnformeerd in de jaarrapportage.",
+    "Begin oktober hopen we de afspraken met de sector te ondertekenen.",
+    "Ik verwacht u eind 2024 een voorstel te kunnen sturen.",
+    "Na de ondertekening ga ik graag met u in gesprek over de uitvoering.",
+    "In september kunt u de eerste monitor verwachten.",
+    "Hierover informeer ik u in het voorjaar.",
+    "Begin oktober stuur ik u een overzicht van de regionale plannen.",
+    "De tweede voortgangsrapportage ontvangt uw Kamer medio september.",
+    "Op dit punt kom ik in de volgende voortgangsbrief terug.",
+    "Het streven is om uiterlijk eind dit jaar een plan van aanpak gereed te hebben.",
+]
+FULFILMENT = [
+    "Zoals toegezegd tijdens het commissiedebat stuur ik u hierbij het rapport.",
+    "Zoals toegezegd in de planningsbrief informeren wij uw Kamer in deze brief over het plan van aanpak.",
+    "Tijdens het debat van 3 maart is toegezegd u voor de zomer te informeren over de aanpak.",
+    "Met deze brief geef ik invulling aan de toezeggingen die ik tijdens het notaoverleg heb gedaan.",
+    "Met deze brief kom ik de toezegging na om u over de pilot te informeren.",
+]
+NONE = [
+    # the letter itself is the act
+    "In deze brief zal ik nader ingaan op het akkoord.",
+    "Met deze brief informeer ik uw Kamer over de voortgang.",
+    "Via deze weg informeer ik u ook over de laatste ontwikkelingen.",
+    # the past
+    "Op 3 juni jl. bent u hierover geïnformeerd.",
+    "In de brief van 14 april heb ik u geïnformeerd over de stand van zaken.",
+    "Eerder heb ik aangegeven de rapportage voor de zomer op te sturen.",
+    "Met deze brief hoop ik u voldoende geïnformeerd te hebben.",
+    # cannot
+    "Vanwege de onderhandelingen is de aanbieding helaas niet mogelijk voor het zomerreces.",
+    # third parties and their plans
+    "De NZa zal regio-analyses publiceren.",
+    "De waterschappen zullen hun programmering in april actualiseren.",
+    "De Onderwijsraad heeft aangekondigd in het najaar een advies uit te brengen.",
+    "De politie verwacht begin 2025 de nieuwe werkwijze te hebben ingevoerd.",
+    # somebody else's words reported
+    "De leden van de VVD-fractie vragen of de minister de Kamer voor de zomer zal informeren.",
+    "De minister schrijft dat hij de Kamer in het najaar zal informeren.",
+    "Kan de minister toezeggen dat hij de Kamer voor de zomer informeert?",
+    # description, present tense, no time
+    "Samen met de burgemeesters breng ik in kaart waar de risico's het grootst zijn.",
+    "Ik deel met de partijen de noodzaak om scherp te monitoren.",
+    "Hiermee geven we uitvoering aan de motie van het lid Bergkamp c.s.",
+]
+
+REF = dt.date(2025, 7, 4)
+
+
+def _one(sentence: str):
+    found = find_commitments([Sentence(0, len(sentence), sentence)], REF)
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize("sentence", NEW)
+def test_new(sentence):
+    c = _one(sentence)
+    assert c is not None and c.kind == "new"
+
+
+@pytest.mark.parametrize("sentence", FULFILMENT)
+def test_fulfilment_has_no_deadline(sentence):
+    c = _one(sentence)
+    assert c is not None and c.kind == "fulfilment" and c.deadline is None
+
+
+@pytest.mark.parametrize("sentence", NONE)
+def test_not_a_commitment(sentence):
+    assert _one(sentence) is None
+
+
+@pytest.mark.parametrize("sentence, text, deadline", [
+    ("Hierover informeer ik u in het voorjaar.", "in het voorjaar", dt.date(2026, 6, 20)),
+    ("Ik zal zo spoedig mogelijk na het zomerreces de rapportage sturen.", None, None),
+    ("Begin oktober stuur ik u een overzicht van de regionale plannen.", "Begin oktober", dt.date(2025, 10, 10)),
+])
+def test_deadline(sentence, text, deadline):
+    c = _one(sentence)
+    assert (c.deadline_text, c.deadline) == (text, deadline)
+
+
+@pytest.mark.parametrize("sentence, who", [
+    ("Ik zal u informeren.", "ik"),
+    ("We zullen dat onderzoeken.", "wij"),
+    ("Het kabinet zal de Kamer informeren.", "kabinet"),
+    ("Uw Kamer wordt geïnformeerd.", "passive"),
+])
+def test_actor(sentence, who):
+    assert actor(sentence) == who

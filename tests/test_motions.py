@@ -1,0 +1,97 @@
+"""Motions: mentions with movers and dispositions, grouping across a letter, and motion documents."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.motions import Sentence, disposition, find_mentions, group, movers_at, parse_motion_document
+
+MOVERS = [
+    ("motie van het lid Claassen c.s. als afgedaan", "motie van het lid ", (["Claassen"], True)),
+    ("motie Jansen/Slagt-Tichelman om", "motie ", (["Jansen", "Slagt-Tichelman"], False)),
+    ("motie Pouw-Verweij en Tielen hiermee", "motie ", (["Pouw-Verweij", "Tielen"], False)),
+    ("motie van Lid de Korte (Kamerstuk", "motie van Lid ", (["de Korte"], False)),
+    ("motie De Korte om op korte termijn", "motie ", (["De Korte"], False)),
+    ("motie Van Toorenburg-Dijsselbloem (31200 XI, nr. 65)", "motie ", (["Van Toorenburg-Dijsselbloem"], False)),
+    ("motie Kröger/Bamenga over", "motie ", (["Kröger", "Bamenga"], False)),
+    ("motie van de leden Soepboer en Vijlbrief over", "motie van de leden ", (["Soepboer", "Vijlbrief"], False)),
+    ("motie-Van Nispen wordt", "motie-", (["Van Nispen"], False)),
+    ("motie van het lid Van der Graaf c.s. wordt", "motie van het lid ", (["Van der Graaf"], True)),
+    ("motie en toezegging", "motie ", ([], False)),
+]
+
+
+@pytest.mark.parametrize("text, head, expected", MOVERS)
+def test_movers(text, head, expected):
+    movers, cs, _ = movers_at(text, len(head))
+    assert (movers, cs) == expected
+
+
+DISPOSITIONS = [
+    ("Hiermee beschouw ik de motie van het lid Claassen c.s. als afgedaan.", "afgedaan"),
+    ("Ik beschouw de motie Claassen hiermee als afgedaan.", "afgedaan"),
+    ("Hiermee beschouw ik de motie van Lid de Korte (Kamerstuk 36740 XVI, nr. 16) als afgehandeld.", "afgedaan"),
+    ("De motie Mutluer/Ellian beschouw ik hiermee als afgehandeld.", "afgedaan"),
+    ("Met deze stap is de motie-Vedder afgedaan.", "afgedaan"),
+    ("Hiermee wordt invulling gegeven aan de motie Jansen/Slagt-Tichelman.", "uitgevoerd"),
+    ("Daarmee geef ik tevens invulling aan motie De Korte.", "uitgevoerd"),
+    ("Hiermee geven we uitvoering aan de motie van het lid Bergkamp c.s.", "uitgevoerd"),
+    ("Met de regeling voer ik de motie Soepboer uit.", "uitgevoerd"),
+    ("De motie-Pijpelink betrek ik bij de uitwerking.", "genoemd"),
+    ("In de motie van het lid Bromet wordt gevraagd om een onderzoek.", "genoemd"),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", DISPOSITIONS)
+def test_disposition(sentence, expected):
+    assert disposition(sentence) == expected
+
+
+def _mentions(sentences: list[str], refs: dict[int, str] | None = None):
+    out, pos = [], 0
+    for i, s in enumerate(sentences):
+        ref = [(pos + len(s), refs[i])] if refs and i in refs else []
+        out.extend(find_mentions(Sentence(pos, pos + len(s), s), ref))
+        pos += len(s) + 1
+    return out
+
+
+def test_one_motion_per_ref_with_the_strongest_disposition():
+    motions = group(_mentions([
+        "Dit sluit aan bij de motie Claassen die verzoekt om een brief.",
+        "Daarbij doet deze motie ook een tweede verzoek.",
+        "Hiermee beschouw ik deze motie als afgedaan.",
+        "De motie van het lid Claassen c.s. over zeggenschap noem ik hier ook.",
+    ], refs={0: "31765-890", 3: "29282-598"}))
+    assert [(m.movers, m.ref, m.disposition) for m in motions] == [
+        (["Claassen"], "31765-890", "afgedaan"), (["Claassen"], "29282-598", "genoemd")]
+
+
+def test_a_mention_without_movers_counts_when_a_paper_is_cited_for_it():
+    motions = group(_mentions(["Ik ga in op de gerelateerde motie en toezegging."], refs={0: "31765-820"}))
+    assert [(m.movers, m.ref, m.disposition) for m in motions] == [([], "31765-820", "genoemd")]
+
+
+def test_a_bare_motion_without_ref_or_movers_is_not_a_motion():
+    assert group(_mentions(["Een motie is een verzoek van de Kamer."])) == []
+
+
+MOTION_DOC = """27 625 Waterbeleid
+Nr. 999 MOTIE VAN DE LEDEN DE GROOT EN VAN DER PLAS
+De Kamer,
+gehoord de beraadslaging,
+constaterende dat de zoetwatervoorraad in droge zomers tekortschiet;
+overwegende dat buffers in de regio snel te realiseren zijn;
+verzoekt de regering, een investeringsplan voor regionale buffers op te stellen,
+en gaat over tot de orde van de dag."""
+
+
+def test_motion_document():
+    parsed = parse_motion_document(MOTION_DOC)
+    assert parsed["movers"] == ["De Groot", "Van der Plas"]
+    assert parsed["cs"] is False
+    assert [c.split()[0] for c in parsed["considerations"]] == ["constaterende", "overwegende"]
+    assert parsed["dictum"].startswith("verzoekt de regering, een investeringsplan")
+
+
+def test_a_letter_is_not_a_motion_document():
+    assert parse_motion_document("Geachte voorzitter,\n\nIn de motie van het lid X wordt gevraagd …") is None
