@@ -5,7 +5,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PREFECT_HOME := $(CURDIR)/data/prefect
 
-.PHONY: install install-test run test bench bench-quick clean
+.PHONY: install install-test run test bench bench-quick clean corpus-pdf
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,3 +34,7 @@ bench-quick: $(BIN)/python
 
 clean:
 	rm -rf data build *.egg-info
+
+corpus-pdf: install-test
+	$(BIN)/python -c "from tools.letters import parse_letter, render; \
+	render(parse_letter(open('corpus/src/hwbp-voortgang.letter', encoding='utf-8').read()), 'corpus/2025-03-12_hwbp-voortgang.pdf')"
