@@ -116,6 +116,7 @@ class Passage:
     start: int
     end: int
     kind: str = "body"  # body | footnote
+    footnote: int | None = None  # the footnote's number, for a footnote passage
     embed_text: str = ""  # what the model sees: title > heading > text
     text_hash: str = ""  # of embed_text: the key of the embedding cache
     terms: str = ""  # compound parts of the text, indexed for keyword search

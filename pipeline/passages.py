@@ -73,7 +73,7 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
     flush()
     for note in doc.footnotes:
         passages.append(Passage(len(passages), note.page, f"Voetnoot {note.number}", note.text,
-                                note.anchor or 0, note.anchor or 0, kind="footnote"))
+                                note.anchor or 0, note.anchor or 0, kind="footnote", footnote=note.number))
     defs = definitions(doc.text)
     for p in passages:
         longs = " ".join(expansions(p.text, defs))

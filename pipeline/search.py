@@ -103,7 +103,7 @@ def _citing(con, ids: list[str], filt: str, args: list, k: int) -> list[tuple[st
         WHERE c.citation_id IN ({q}) AND {filt} AND (
             (c.footnote IS NULL AND p.kind = 'body' AND c.char_start >= p.char_start AND c.char_start < p.char_end)
             OR (c.footnote IS NOT NULL AND p.kind = 'body' AND f.anchor >= p.char_start AND f.anchor <= p.char_end)
-            OR (c.footnote IS NOT NULL AND p.kind = 'footnote' AND p.heading = 'Voetnoot ' || c.footnote))
+            OR (c.footnote IS NOT NULL AND p.footnote = c.footnote))
         ORDER BY in_note, p.passage_id LIMIT ?"""
     return [(pid, score) for pid, score, _, _ in con.execute(sql, [*ids, *args, k]).fetchall()]
 
@@ -126,6 +126,47 @@ def _semantic(con, vector: list[float], dim: int, filt: str, args: list, k: int)
     return con.execute(sql, [vector, *args, k]).fetchall()
 
 
+class VectorIndex:
+    """An in-memory HNSW index (DuckDB vss) over the stored embeddings, for large corpora.
+
+    Built when a search service starts and kept for its lifetime; the database of
+    record never gets a persistent HNSW index (vss marks that experimental)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, ef_search: int = 64):
+        import tempfile
+        info = embedding_model(con)
+        if info is None:
+            raise ValueError("no embeddings in the database")
+        self.model, self.dim = info["model"], info["dim"]
+        self.mem = duckdb.connect(":memory:")
+        load_extension(self.mem, "vss")
+        with tempfile.TemporaryDirectory() as tmp:
+            dump = Path(tmp) / "vectors.parquet"
+            con.execute(f"COPY (SELECT passage_id, embedding FROM passages) TO '{dump}' (FORMAT parquet)")
+            self.mem.execute(f"CREATE TABLE vecs AS SELECT passage_id, embedding::FLOAT[{self.dim}] AS embedding "
+                             f"FROM read_parquet('{dump}')")
+        self.mem.execute("CREATE INDEX vecs_hnsw ON vecs USING HNSW (embedding) WITH (metric = 'cosine')")
+        self.mem.execute(f"SET hnsw_ef_search = {int(ef_search)}")
+
+    def query(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+        rows = self.mem.execute(f"SELECT passage_id, array_cosine_distance(embedding, ?::FLOAT[{self.dim}]) AS d "
+                                "FROM vecs ORDER BY d LIMIT ?", [vector, k]).fetchall()
+        return [(pid, 1.0 - d) for pid, d in rows]
+
+
+def _semantic_indexed(con, index: VectorIndex, vector: list[float], filt: str, args: list,
+                      k: int) -> list[tuple[str, float]]:
+    """HNSW neighbours, then the filters; over-fetches so that filtering leaves k."""
+    ranked = index.query(vector, k * 4 if args else k)
+    if not args or not ranked:
+        return ranked[:k]
+    ids = [pid for pid, _ in ranked]
+    keep = {r[0] for r in con.execute(
+        f"SELECT p.passage_id FROM passages p JOIN documents d ON d.doc_id = p.doc_id "
+        f"WHERE p.passage_id IN ({','.join('?' * len(ids))}) AND {filt}", [*ids, *args]).fetchall()}
+    return [(pid, s) for pid, s in ranked if pid in keep][:k]
+
+
 def _fuse(lists: list[tuple[float, list[tuple[str, float]]]], rrf_k: int) -> list[tuple[str, float]]:
     scores: dict[str, float] = {}
     for weight, ranked in lists:
@@ -143,7 +184,9 @@ def _snippet(text: str, query: str, width: int = 240) -> str:
 
 
 def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", limit: int = 10,
-           filters: Filters | None = None, embedder: Embedder | None = None) -> list[Hit]:
+           filters: Filters | None = None, embedder: Embedder | None = None,
+           index: VectorIndex | None = None) -> list[Hit]:
+    """Passages best first. `index` (a VectorIndex) replaces the brute-force scan for semantic neighbours."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}")
     if not query.strip():
@@ -165,7 +208,8 @@ def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", lim
         if embedder.name != info["model"]:
             raise ValueError(f"the database was embedded with {info['model']}, not {embedder.name}")
         vector = embedder.encode([query], kind="query")[0]
-        sem = _semantic(con, vector, info["dim"], filt, args, depth)
+        sem = (_semantic_indexed(con, index, vector, filt, args, depth) if index
+               else _semantic(con, vector, info["dim"], filt, args, depth))
         if mode == "semantic":
             ranked = sem
         else:

@@ -31,12 +31,12 @@ CREATE TABLE IF NOT EXISTS furniture (doc_id VARCHAR, kind VARCHAR, text VARCHAR
 CREATE TABLE IF NOT EXISTS citations (
     doc_id VARCHAR, citation_id VARCHAR, kind VARCHAR, dossier VARCHAR, addition VARCHAR,
     ondernummer VARCHAR, vergaderjaar VARCHAR, chamber VARCHAR, raw VARCHAR, location VARCHAR,
-    footnote INTEGER, page INTEGER, sentence VARCHAR, char_start INTEGER, char_end INTEGER);
+    footnote INTEGER, page INTEGER, sentence VARCHAR, passage_seq INTEGER, char_start INTEGER, char_end INTEGER);
 CREATE TABLE IF NOT EXISTS motions (
     doc_id VARCHAR, motion_seq INTEGER, movers VARCHAR[], cs BOOLEAN, ref VARCHAR,
     disposition VARCHAR, n_mentions INTEGER, sentence VARCHAR);
 CREATE TABLE IF NOT EXISTS motion_mentions (
-    doc_id VARCHAR, motion_seq INTEGER, disposition VARCHAR, sentence VARCHAR,
+    doc_id VARCHAR, motion_seq INTEGER, disposition VARCHAR, sentence VARCHAR, passage_seq INTEGER,
     char_start INTEGER, char_end INTEGER);
 CREATE TABLE IF NOT EXISTS motion_texts (
     doc_id VARCHAR PRIMARY KEY, movers VARCHAR[], cs BOOLEAN, considerations VARCHAR[], dictum VARCHAR);
@@ -74,7 +74,7 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     return con
 
 
-PASSAGE_COLUMNS = """doc_id VARCHAR, seq INTEGER, passage_id VARCHAR, kind VARCHAR, page INTEGER, heading VARCHAR,
+PASSAGE_COLUMNS = """doc_id VARCHAR, seq INTEGER, passage_id VARCHAR, kind VARCHAR, footnote INTEGER, page INTEGER, heading VARCHAR,
     text VARCHAR, char_start INTEGER, char_end INTEGER, terms VARCHAR, text_hash VARCHAR, embedding FLOAT[{dim}]"""
 
 
@@ -101,7 +101,7 @@ def replace_embeddings(con: duckdb.DuckDBPyConnection, model: str, dim: int,
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"CREATE TABLE passages_new ({PASSAGE_COLUMNS.format(dim=dim)})")
-        rows = con.execute("SELECT doc_id, seq, passage_id, kind, page, heading, text, char_start, char_end, terms "
+        rows = con.execute("SELECT doc_id, seq, passage_id, kind, footnote, page, heading, text, char_start, char_end, terms "
                            "FROM passages").fetchall()
         _insert(con, "passages_new", [(*r, *vectors[(r[0], r[1])]) for r in rows])
         con.execute("DROP TABLE passages")
@@ -148,13 +148,14 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
         _insert(con, "furniture", [(doc.doc_id, f.kind, f.text, f.page) for f in doc.furniture])
         _insert(con, "citations", [
             (doc.doc_id, c.citation_id, c.kind, c.dossier, c.addition, c.ondernummer, c.vergaderjaar, c.chamber,
-             c.raw, "footnote" if c.footnote is not None else "body", c.footnote, c.page, c.sentence, c.start, c.end)
+             c.raw, "footnote" if c.footnote is not None else "body", c.footnote, c.page, c.sentence,
+             _passage_of_citation(passages, c), c.start, c.end)
             for c in analysis.citations])
         _insert(con, "motions", [
             (doc.doc_id, i, mo.movers, mo.cs, mo.ref, mo.disposition, len(mo.mentions), mo.mentions[0].sentence)
             for i, mo in enumerate(analysis.motions)])
         _insert(con, "motion_mentions", [
-            (doc.doc_id, i, mm.disposition, mm.sentence, mm.start, mm.end)
+            (doc.doc_id, i, mm.disposition, mm.sentence, _passage_at(passages, mm.start), mm.start, mm.end)
             for i, mo in enumerate(analysis.motions) for mm in mo.mentions])
         if analysis.motion_text:
             t = analysis.motion_text
@@ -163,7 +164,7 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
             (doc.doc_id, i, c.actor, c.kind, c.text, c.deadline_text, c.deadline, _page_at(doc, c.start),
              _passage_at(passages, c.start), c.start, c.end) for i, c in enumerate(analysis.commitments)])
         _insert(con, "passages", [
-            (doc.doc_id, p.seq, f"{doc.doc_id}:{p.seq}", p.kind, p.page, p.heading, p.text, p.start, p.end,
+            (doc.doc_id, p.seq, f"{doc.doc_id}:{p.seq}", p.kind, p.footnote, p.page, p.heading, p.text, p.start, p.end,
              p.terms, p.text_hash, p.embedding)
             for p in passages])
         con.execute("COMMIT")
@@ -189,6 +190,13 @@ def _passage_at(passages: list[Passage], offset: int) -> int | None:
         if p.kind == "body" and p.start <= offset < p.end:
             return p.seq
     return None
+
+
+def _passage_of_citation(passages: list[Passage], c) -> int | None:
+    """A footnote's citation lives in that footnote's passage; offsets are then into the footnote text."""
+    if c.footnote is None:
+        return _passage_at(passages, c.start)
+    return next((p.seq for p in passages if p.footnote == c.footnote), None)
 
 
 def record_error(con: duckdb.DuckDBPyConnection, path: str, sha: str | None, stage: str, error: str) -> None:

@@ -118,3 +118,16 @@ def test_a_changed_model_re_embeds(tmp_path):
     assert hits
     with pytest.raises(ValueError, match="embedded with test-hash-16"):
         search(con, "stikstof", mode="semantic", embedder=small)
+
+
+def test_hnsw_index_agrees_with_brute_force(con, embedder):
+    from pipeline.search import VectorIndex
+    index = VectorIndex(con)
+    for query in ("waterschappen en dijken", "lerarentekort in de grote steden", "drugs in de haven"):
+        brute = [h.passage_id for h in search(con, query, mode="semantic", limit=5, embedder=embedder)]
+        approx = [h.passage_id for h in search(con, query, mode="semantic", limit=5, embedder=embedder, index=index)]
+        assert len(set(brute) & set(approx)) >= 4
+    filtered = search(con, "waterschappen", mode="semantic", limit=5, embedder=embedder, index=index,
+                      filters=Filters(doc_type="motie"))
+    assert filtered and all(Path(h.source_path).name.startswith("2025-03-12_motie") for h in filtered)
+    assert con.execute("SELECT count(*) FROM duckdb_indexes() WHERE index_name = 'vecs_hnsw'").fetchone()[0] == 0
