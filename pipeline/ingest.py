@@ -158,7 +158,10 @@ def file_sha(path: Path) -> str:
 def open_db(db: str | Path, embedder: Embedder) -> duckdb.DuckDBPyConnection:
     """Open the database for writing; passages embedded by another model are embedded again."""
     con = store.connect(db)
-    if store.ensure_passages(con, embedder.name, embedder.dim):
+    recorded = store.embedding_model(con)
+    # The model is loaded only when there is embedding to do: a re-run over unchanged files stays cheap.
+    dim = recorded["dim"] if recorded and recorded["model"] == embedder.name else embedder.dim
+    if store.ensure_passages(con, embedder.name, dim):
         reembed_all(con, embedder)
     return con
 

@@ -69,6 +69,7 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("SET enable_progress_bar = false")
     if not read_only:
         con.execute(SCHEMA)
     return con

@@ -1,0 +1,353 @@
+"""Benchmarks: every figure beside a baseline measured in the same run, written to a markdown file.
+
+    python -m benchmarks.run [--quick] [--out BENCHMARKS.md]
+
+Each measurement runs in a fresh process, so its peak memory (max RSS) is its own.
+These machines are noisy: read the ratios, not the absolute numbers.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import multiprocessing as mp
+import os
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICK = {"pdfs": 8, "texts": 40, "passages": 200, "e2e": 40, "sizes": [10_000], "queries": 20}
+FULL = {"pdfs": 40, "texts": 300, "passages": 1500, "e2e": 200, "sizes": [10_000, 100_000, 1_000_000], "queries": 30}
+
+
+def _child(conn, fn, args):
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        result = fn(*args)
+        conn.send((result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, None))
+    except Exception as exc:  # reported in the table, not hidden
+        conn.send((None, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, f"{type(exc).__name__}: {exc}"))
+
+
+def isolated(fn, *args):
+    """Run fn in a fresh process; returns (result, peak RSS in MB)."""
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe()
+    p = ctx.Process(target=_child, args=(child, fn, args))
+    p.start()
+    result, rss, error = parent.recv()
+    p.join()
+    if error:
+        raise RuntimeError(error)
+    return result, rss
+
+
+def timed(fn, *args, repeat: int = 1) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn(*args)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+# -- extraction ----------------------------------------------------------------------------------
+
+def bench_extract_ours(paths: list[str]) -> dict:
+    from pipeline.extract import extract
+    pages = 0
+    t = time.perf_counter()
+    for p in paths:
+        pages += extract(Path(p)).pages
+    return {"pages": pages, "seconds": time.perf_counter() - t}
+
+
+def bench_extract_pdfplumber(paths: list[str]) -> dict:
+    import pdfplumber
+    pages = 0
+    t = time.perf_counter()
+    for p in paths:
+        with pdfplumber.open(p) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                pages += 1
+    return {"pages": pages, "seconds": time.perf_counter() - t}
+
+
+def bench_extract_pdfium(paths: list[str]) -> dict:
+    import pypdfium2 as pdfium
+    pages = 0
+    t = time.perf_counter()
+    for p in paths:
+        pdf = pdfium.PdfDocument(p)
+        for i in range(len(pdf)):
+            pdf[i].get_textpage().get_text_range()
+            pages += 1
+        pdf.close()
+    return {"pages": pages, "seconds": time.perf_counter() - t}
+
+
+# -- segmentation --------------------------------------------------------------------------------
+
+def _documents(paths: list[str]):
+    from pipeline.extract import extract
+    return [extract(Path(p)) for p in paths]
+
+
+def bench_segment_ours(paths: list[str]) -> dict:
+    from pipeline.segment import analyse_many, nlp
+    docs = _documents(paths)
+    nlp()
+    words = sum(len(nlp().make_doc(d.text)) for d in docs)
+    t = time.perf_counter()
+    analyse_many(docs)
+    return {"words": words, "seconds": time.perf_counter() - t}
+
+
+def bench_segment_tokenizer(paths: list[str]) -> dict:
+    import spacy
+    docs = _documents(paths)
+    blank = spacy.blank("nl")
+    t = time.perf_counter()
+    words = sum(len(doc) for doc in blank.pipe(d.text for d in docs))
+    return {"words": words, "seconds": time.perf_counter() - t}
+
+
+# -- embedding -----------------------------------------------------------------------------------
+
+def _passage_texts(paths: list[str], limit: int) -> tuple[list[str], object]:
+    from pipeline.embed import Embedder
+    from pipeline.passages import make_passages
+    emb = Embedder()
+    texts = []
+    for d in _documents(paths):
+        texts += [p.embed_text for p in make_passages(d, emb.count_tokens, 192)]
+    return texts[:limit], emb
+
+
+def bench_embed_ours(paths: list[str], limit: int) -> dict:
+    texts, emb = _passage_texts(paths, limit)
+    emb.encode(texts[:8])  # warm up
+    t = time.perf_counter()
+    emb.encode(texts)
+    return {"passages": len(texts), "seconds": time.perf_counter() - t}
+
+
+def bench_embed_raw(paths: list[str], limit: int) -> dict:
+    texts, emb = _passage_texts(paths, limit)
+    emb.model.encode(texts[:8])
+    t = time.perf_counter()
+    emb.model.encode(texts, batch_size=emb.batch_size)
+    return {"passages": len(texts), "seconds": time.perf_counter() - t}
+
+
+# -- end to end ----------------------------------------------------------------------------------
+
+def bench_ingest(folder: str, db: str) -> dict:
+    from pipeline.ingest import run_batch
+    t = time.perf_counter()
+    s = run_batch([folder], db)
+    return {"documents": len(s.outcomes), "new": s.count("new"), "unchanged": s.count("unchanged"),
+            "failed": s.count("failed"), "seconds": time.perf_counter() - t}
+
+
+# -- search at scale -----------------------------------------------------------------------------
+
+def build_search_db(path: str, source_db: str, n: int) -> dict:
+    """n synthetic passages: text from the sample sentences, vectors near the sample embeddings."""
+    from pipeline import store
+    from pipeline.search import rebuild_index
+    t = time.perf_counter()
+    con = store.connect(path)
+    con.execute(f"ATTACH '{source_db}' AS src (READ_ONLY)")
+    info = json.loads(con.execute("SELECT value FROM src.settings WHERE key = 'embedding_model'").fetchone()[0])
+    dim = info["dim"]
+    store.ensure_passages(con, info["model"], dim)
+    con.execute("CREATE TEMP TABLE base AS SELECT row_number() OVER () - 1 AS i, text, embedding FROM src.passages "
+                "WHERE kind = 'body'")
+    nb = con.execute("SELECT count(*) FROM base").fetchone()[0]
+    docs = max(1, n // 100)
+    con.execute("""INSERT INTO documents (doc_id, source_path, sha256, pipeline_version, doc_type, doc_date, title)
+                   SELECT printf('d%07d', i), printf('/synthetic/brief-%07d.txt', i), printf('%064d', i), 'bench',
+                          'brief', DATE '2019-01-01' + CAST(i % 2500 AS INTEGER), 'Synthetische brief ' || i
+                   FROM range(?) t(i)""", [docs])
+    # Noise from a hash of (row, component): every synthetic vector differs, deterministically.
+    con.execute(f"""INSERT INTO passages (doc_id, seq, passage_id, kind, page, heading, text, char_start, char_end,
+                                         terms, text_hash, embedding)
+        WITH noisy AS (
+            SELECT t.i, a.text || ' ' || b.text AS text,
+                   list_transform(a.embedding, (x, j) -> x + ((hash(t.i * 4096 + j) % 2001) / 1000.0 - 1.0) * 0.08) AS v
+            FROM range(?) t(i)
+            JOIN base a ON a.i = t.i % {nb}
+            JOIN base b ON b.i = (t.i * 7 + 3) % {nb}),
+        normed AS (SELECT *, sqrt(list_inner_product(v, v)) AS norm FROM noisy)
+        SELECT printf('d%07d', i // 100), i % 100, printf('d%07d:%d', i // 100, i % 100), 'body', 1, '', text, 0, 0,
+               '', '', list_transform(v, x -> x / norm)::FLOAT[{dim}]
+        FROM normed""", [n])
+    rebuild_index(con)
+    con.close()
+    return {"seconds": time.perf_counter() - t}
+
+
+def _latencies(fn, queries) -> list[float]:
+    out = []
+    for q in queries:
+        t = time.perf_counter()
+        fn(q)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+class FixedEmbedder:
+    """Query vectors computed up front, so a search process need not load the model."""
+
+    def __init__(self, name: str, vectors: dict[str, list[float]]):
+        self.name, self.vectors = name, vectors
+
+    def encode(self, texts, kind="query"):
+        return [self.vectors[t] for t in texts]
+
+
+def bench_search(path: str, mode: str, queries: list[str], vectors: dict) -> dict:
+    from pipeline import search as S
+    from pipeline.store import connect, embedding_model, load_extension
+    con = connect(path, read_only=True)
+    load_extension(con, "fts")
+    info = embedding_model(con)
+    emb = FixedEmbedder(info["model"], vectors)
+    build = 0.0
+    if mode == "keyword":
+        def run(q):
+            return S._keyword(con, q, "TRUE", [], 10)
+    elif mode == "semantic":
+        def run(q):
+            return S._semantic(con, vectors[q], info["dim"], "TRUE", [], 10)
+    elif mode == "hnsw":
+        t = time.perf_counter()
+        index = S.VectorIndex(con)
+        build = time.perf_counter() - t
+
+        def run(q):
+            return index.query(vectors[q], 10)
+    else:
+        def run(q):
+            return S.search(con, q, mode="hybrid", limit=10, embedder=emb)
+    run(queries[0])
+    lat = _latencies(run, queries)
+    result = {"p50": statistics.median(lat), "p95": sorted(lat)[int(0.95 * (len(lat) - 1))], "build": build}
+    if mode == "hnsw":
+        hits = 0
+        for q in queries:
+            exact = {pid for pid, _ in S._semantic(con, vectors[q], info["dim"], "TRUE", [], 10)}
+            hits += len(exact & {pid for pid, _ in index.query(vectors[q], 10)})
+        result["recall"] = hits / (10 * len(queries))
+    return result
+
+
+def query_vectors(queries: list[str]) -> dict:
+    from pipeline.embed import Embedder
+    emb = Embedder()
+    return dict(zip(queries, emb.encode(queries, kind="query")))
+
+
+# -- the report ----------------------------------------------------------------------------------
+
+def machine() -> str:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    return (f"{platform.machine()}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    a = ap.parse_args()
+    cfg = QUICK if a.quick else FULL
+    from benchmarks.generate import generate
+
+    rows: list[tuple[str, str, str, str, str]] = []  # figure, ours, baseline, ratio, memory
+
+    def row(figure, ours, base, ratio, mem):
+        rows.append((figure, ours, base, ratio, mem))
+        print(" | ".join(rows[-1]), flush=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        pdfs = [str(p) for p in generate(tmp / "pdf", cfg["pdfs"], pdf=True)]
+        texts = [str(p) for p in generate(tmp / "txt", cfg["texts"])]
+
+        ours, m1 = isolated(bench_extract_ours, pdfs)
+        plumb, m2 = isolated(bench_extract_pdfplumber, pdfs)
+        pdfium, m3 = isolated(bench_extract_pdfium, pdfs)
+        rate = lambda r: r["pages"] / r["seconds"]  # noqa: E731
+        row(f"PDF extraction, pages/s ({ours['pages']} pages)", f"{rate(ours):.1f}",
+            f"pdfplumber extract_text {rate(plumb):.1f}; pypdfium2 {rate(pdfium):.1f}",
+            f"{rate(ours) / rate(plumb):.2f}× pdfplumber; {rate(ours) / rate(pdfium):.3f}× pypdfium2",
+            f"{m1:.0f} / {m2:.0f} / {m3:.0f} MB")
+
+        seg, m1 = isolated(bench_segment_ours, texts)
+        tok, m2 = isolated(bench_segment_tokenizer, texts)
+        wps = lambda r: r["words"] / r["seconds"]  # noqa: E731
+        row(f"Segmentation, words/s on one core ({seg['words']} words)", f"{wps(seg):,.0f}",
+            f"spacy.blank('nl') tokenizer {wps(tok):,.0f}", f"{wps(seg) / wps(tok):.3f}×", f"{m1:.0f} / {m2:.0f} MB")
+
+        emb, m1 = isolated(bench_embed_ours, texts, cfg["passages"])
+        raw, m2 = isolated(bench_embed_raw, texts, cfg["passages"])
+        pps = lambda r: r["passages"] / r["seconds"]  # noqa: E731
+        row(f"Embedding, passages/s ({emb['passages']} passages)", f"{pps(emb):.1f}",
+            f"raw model.encode {pps(raw):.1f}", f"{pps(emb) / pps(raw):.2f}×", f"{m1:.0f} / {m2:.0f} MB")
+
+        e2e_dir = tmp / "e2e"
+        generate(e2e_dir, cfg["e2e"])
+        db = str(tmp / "e2e.duckdb")
+        first, m1 = isolated(bench_ingest, str(e2e_dir), db)
+        again, m2 = isolated(bench_ingest, str(e2e_dir), db)
+        row(f"End to end, documents/s ({first['new']} new, {first['failed']} failed)",
+            f"{first['new'] / first['seconds']:.2f}", "", "", f"{m1:.0f} MB")
+        row("Re-ingest of the unchanged corpus, seconds", f"{again['seconds']:.2f} ({again['unchanged']} unchanged)",
+            f"first ingest {first['seconds']:.2f}", f"{again['seconds'] / first['seconds'] * 100:.1f} %", f"{m2:.0f} MB")
+
+        shared = ROOT.parent / "shared" / "eval" / "queries.jsonl"
+        queries = [json.loads(ln)["query"] for ln in shared.read_text(encoding="utf-8").splitlines()
+                   if ln.strip()] if shared.is_file() else []
+        queries += ["stand van zaken dijkversterking", "lerarentekort in de grote steden", "aanpak ondermijning haven",
+                    "natuurherstel en stikstof", "regeling voor leerwerkplekken", "evaluatie subsidieregeling",
+                    "motie over zoetwaterbuffers", "voortgangsrapportage in het najaar", "onderzoek naar witwassen",
+                    "rekenkundige ondergrens vergunningverlening", "zij-instroom in het onderwijs",
+                    "preventie met gezag jongeren", "kennisprogramma zeespiegelstijging", "waterschappen personeel",
+                    "programma veilige havens", "criteria regionale plannen", "hydrologische maatregelen Peel",
+                    "uitvoering motie grote steden"]
+        queries = queries[:cfg["queries"]]
+        vectors, _ = isolated(query_vectors, queries)
+        for n in cfg["sizes"]:
+            sdb = str(tmp / f"search-{n}.duckdb")
+            built, mb = isolated(build_search_db, sdb, db, n)
+            results = {m: isolated(bench_search, sdb, m, queries, vectors) for m in ("keyword", "semantic", "hnsw", "hybrid")}
+            base = results["semantic"][0]
+            for m, (r, mem) in results.items():
+                extra = f"; recall@10 {r['recall']:.3f} vs brute force; index built in {r['build']:.1f} s" if m == "hnsw" else ""
+                row(f"Search {m}, {n:,} passages, p50 / p95 ms", f"{r['p50']:.1f} / {r['p95']:.1f}{extra}",
+                    f"brute-force semantic {base['p50']:.1f} / {base['p95']:.1f}", f"{r['p50'] / base['p50']:.2f}× (p50)",
+                    f"{mem:.0f} MB")
+            os.remove(sdb)
+
+    lines = [f"# Benchmarks{' (quick)' if a.quick else ''}", "",
+             f"Measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}, by `make "
+             f"{'bench-quick' if a.quick else 'bench'}`. Each figure stands beside a baseline measured in the same "
+             "run; each measurement ran in its own process, whose peak RSS is the memory column. Sizes: "
+             f"{cfg['pdfs']} generated PDFs, {cfg['texts']} generated text letters, {cfg['passages']} passages, "
+             f"{cfg['e2e']} documents end to end, search at {', '.join(f'{n:,}' for n in cfg['sizes'])} synthetic passages "
+             f"({cfg['queries']} queries).", "",
+             "| figure | ours | baseline | ratio | peak memory |", "|---|---|---|---|---|",
+             *(f"| {' | '.join(r)} |" for r in rows), ""]
+    a.out.write_text("\n".join(lines), encoding="utf-8")
+    print("wrote", a.out)
+
+
+if __name__ == "__main__":
+    main()
