@@ -102,6 +102,23 @@ def search(query: str, db: Optional[str] = DbOpt,
 
 
 @app.command()
+def export(folder: Path = typer.Argument(..., help="folder for NAME.parquet files"), db: Optional[str] = DbOpt,
+           fmt: str = typer.Option("parquet", "--format", help="parquet")) -> None:
+    """Every table and view as a file, for other tools."""
+    from pipeline.store import connect, export_parquet
+
+    if fmt != "parquet":
+        err.print("--format must be parquet")
+        raise typer.Exit(2)
+    path = db or db_option()
+    if not Path(path).is_file():
+        err.print(f"no database at {path}")
+        raise typer.Exit(2)
+    written = export_parquet(connect(path, read_only=True), folder)
+    out.print(f"{len(written)} files in {folder}")
+
+
+@app.command()
 def stats(db: Optional[str] = DbOpt) -> None:
     """Rows per table, and documents per type."""
     from pipeline.store import connect

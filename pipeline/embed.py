@@ -35,6 +35,9 @@ class Embedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging
+        # count_tokens measures over-long texts on purpose; the warning that they exceed the limit is noise
+        logging.set_verbosity_error()
         return SentenceTransformer(model_location(self.name), device="cpu")
 
     @property

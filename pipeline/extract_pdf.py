@@ -87,18 +87,21 @@ def _line_from_chars(chars, page_no: int, body_size: float) -> Line:
 
 def _lines(page, page_no: int, body_size: float) -> list[Line]:
     rows: list[list[dict]] = []
+    bounds: list[list[float]] = []  # [top, bottom] of each row
     for c in sorted(page.chars, key=lambda c: (round(c["bottom"]), c["x0"])):
         if not c["text"].strip():
             continue
-        for row in rows:
-            # Same line when vertical extents overlap by most of the smaller glyph.
-            top, bottom = min(r["top"] for r in row), max(r["bottom"] for r in row)
-            overlap = min(bottom, c["bottom"]) - max(top, c["top"])
-            if overlap > 0.5 * (c["bottom"] - c["top"]):
-                row.append(c)
+        # Same line when vertical extents overlap by most of the glyph; chars come sorted by
+        # baseline, so only the last rows can be the one.
+        for r in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
+            top, bottom = bounds[r]
+            if min(bottom, c["bottom"]) - max(top, c["top"]) > 0.5 * (c["bottom"] - c["top"]):
+                rows[r].append(c)
+                bounds[r] = [min(top, c["top"]), max(bottom, c["bottom"])]
                 break
         else:
             rows.append([c])
+            bounds.append([c["top"], c["bottom"]])
     lines = [_line_from_chars(r, page_no, body_size) for r in rows]
     return sorted(lines, key=lambda ln: ln.top)
 

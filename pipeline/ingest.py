@@ -21,7 +21,9 @@ from .model import Analysis, Document, Passage
 from .passages import embed_text, make_passages, text_hash
 from .search import rebuild_index
 from .search import settings as search_settings
+from .links import store_links
 from .segment import analyse
+from .topics import store_topics
 
 ROOT = Path(__file__).resolve().parent.parent
 SIDECARS = ("manifest.json",)
@@ -180,6 +182,13 @@ def reembed_all(con: duckdb.DuckDBPyConnection, embedder: Embedder) -> int:
     return len(passages)
 
 
+def derive(con: duckdb.DuckDBPyConnection) -> None:
+    """What depends on the whole collection, recomputed after documents change."""
+    rebuild_index(con)
+    store_links(con)
+    store_topics(con)
+
+
 @dataclass
 class Summary:
     outcomes: list[Outcome]
@@ -249,7 +258,7 @@ def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | N
             except Exception as exc:  # a store failure is this document's, not the batch's
                 report(fail(con, str(f), exc, sha))
         if any(o.status in ("new", "changed") for o in outcomes):
-            rebuild_index(con)
+            derive(con)
     finally:
         con.close()
     return Summary(outcomes)

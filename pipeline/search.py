@@ -16,7 +16,7 @@ import duckdb
 from .citations import find_citations, parse_id
 from .compounds import expand
 from .embed import Embedder
-from .store import embedding_model, load_extension
+from .store import embedding_model, load_extension, quiet
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 MODES = ("hybrid", "keyword", "semantic")
@@ -145,7 +145,7 @@ class VectorIndex:
             raise ValueError("no embeddings in the database")
         self.model, self.dim = info["model"], info["dim"]
         self.mem = duckdb.connect(":memory:")
-        self.mem.execute("SET enable_progress_bar = false")
+        quiet(self.mem)
         load_extension(self.mem, "vss")
         with tempfile.TemporaryDirectory() as tmp:
             dump = Path(tmp) / "vectors.parquet"

@@ -43,11 +43,16 @@ CREATE TABLE IF NOT EXISTS motion_texts (
 CREATE TABLE IF NOT EXISTS commitments (
     doc_id VARCHAR, seq INTEGER, actor VARCHAR, kind VARCHAR, text VARCHAR, deadline_text VARCHAR,
     deadline DATE, page INTEGER, passage_seq INTEGER, char_start INTEGER, char_end INTEGER);
+CREATE TABLE IF NOT EXISTS commitment_links (
+    doc_id VARCHAR, seq INTEGER, fulfilled_by_doc VARCHAR, fulfilled_by_seq INTEGER, method VARCHAR, similarity DOUBLE);
+CREATE TABLE IF NOT EXISTS topics (topic INTEGER PRIMARY KEY, label VARCHAR, top_terms VARCHAR[]);
+CREATE TABLE IF NOT EXISTS passage_topics (doc_id VARCHAR, seq INTEGER, topic INTEGER, weight DOUBLE);
 CREATE TABLE IF NOT EXISTS ingest_errors (
     path VARCHAR, sha256 VARCHAR, stage VARCHAR, error VARCHAR, "at" TIMESTAMP);
 """
+VIEWS = Path(__file__).with_name("views.sql")
 DOC_TABLES = ("blocks", "footnotes", "furniture", "citations", "motions", "motion_mentions",
-              "motion_texts", "commitments", "passages")
+              "motion_texts", "commitments", "passages", "passage_topics")
 
 
 def extension_path(name: str) -> Path:
@@ -65,11 +70,19 @@ def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"LOAD '{extension_path(name)}'")
 
 
+def quiet(con: duckdb.DuckDBPyConnection) -> None:
+    """No progress bars on stderr; under Jupyter DuckDB refuses the setting without ipywidgets, and draws none."""
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.InvalidInputException:
+        pass
+
+
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
-    con.execute("SET enable_progress_bar = false")
+    quiet(con)
     if not read_only:
         con.execute(SCHEMA)
     return con
@@ -89,6 +102,7 @@ def ensure_passages(con: duckdb.DuckDBPyConnection, model: str, dim: int) -> dic
     old = embedding_model(con)
     new = {"model": model, "dim": dim}
     con.execute(f"CREATE TABLE IF NOT EXISTS passages ({PASSAGE_COLUMNS.format(dim=dim)})")
+    con.execute(VIEWS.read_text(encoding="utf-8"))
     con.execute("CREATE TABLE IF NOT EXISTS embedding_cache (text_hash VARCHAR, model VARCHAR, embedding FLOAT[], "
                 "PRIMARY KEY (text_hash, model))")
     if old is None:
@@ -198,6 +212,24 @@ def _passage_of_citation(passages: list[Passage], c) -> int | None:
     if c.footnote is None:
         return _passage_at(passages, c.start)
     return next((p.seq for p in passages if p.footnote == c.footnote), None)
+
+
+def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(name, 'table' | 'view') of every relation in the main schema (the fts index keeps a schema of its own)."""
+    return [(n, "view" if t == "VIEW" else "table") for n, t in con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main' "
+        "ORDER BY table_type, table_name").fetchall()]
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
+    """Every table and view as NAME.parquet in `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, _ in relations(con):
+        path = out / f"{name}.parquet"
+        con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{str(path).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+        written.append(path)
+    return written
 
 
 def record_error(con: duckdb.DuckDBPyConnection, path: str, sha: str | None, stage: str, error: str) -> None:
