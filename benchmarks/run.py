@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUICK = {"pdfs": 8, "texts": 40, "passages": 200, "e2e": 40, "sizes": [10_000], "queries": 20}
-FULL = {"pdfs": 40, "texts": 300, "passages": 1500, "e2e": 200, "sizes": [10_000, 100_000, 1_000_000], "queries": 30}
+QUICK = {"pdfs": 8, "texts": 40, "passages": 200, "e2e": 40, "flow": 20, "sizes": [10_000], "queries": 20}
+FULL = {"pdfs": 40, "texts": 300, "passages": 1500, "e2e": 200, "flow": 200,
+        "sizes": [10_000, 100_000, 1_000_000], "queries": 30}
 
 
 def _child(conn, fn, args):
@@ -153,6 +154,15 @@ def bench_ingest(folder: str, db: str) -> dict:
     s = run_batch([folder], db)
     return {"documents": len(s.outcomes), "new": s.count("new"), "unchanged": s.count("unchanged"),
             "failed": s.count("failed"), "seconds": time.perf_counter() - t}
+
+
+def bench_flow(folder: str, db: str, runner: str) -> dict:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
+    from flows.ingest import run, task_runner
+    t = time.perf_counter()
+    s = run([folder], db, runner=task_runner(runner))
+    return {"documents": s.count("new"), "failed": s.count("failed"), "seconds": time.perf_counter() - t}
 
 
 # -- search at scale -----------------------------------------------------------------------------
@@ -311,6 +321,14 @@ def main() -> None:
             f"{first['new'] / first['seconds']:.2f}", "", "", f"{m1:.0f} MB")
         row("Re-ingest of the unchanged corpus, seconds", f"{again['seconds']:.2f} ({again['unchanged']} unchanged)",
             f"first ingest {first['seconds']:.2f}", f"{again['seconds'] / first['seconds'] * 100:.1f} %", f"{m2:.0f} MB")
+
+        flow_dir = tmp / "flow"
+        generate(flow_dir, cfg["flow"], seed=11)
+        default, m1 = isolated(bench_flow, str(flow_dir), str(tmp / "flow-default.duckdb"), "default")
+        dask, m2 = isolated(bench_flow, str(flow_dir), str(tmp / "flow-dask.duckdb"), "dask")
+        row(f"Prefect flow on a 2-worker Dask LocalCluster, seconds ({dask['documents']} documents)",
+            f"{dask['seconds']:.1f}", f"default task runner {default['seconds']:.1f}",
+            f"{default['seconds'] / dask['seconds']:.2f}× speed-up", f"{m2:.0f} / {m1:.0f} MB (flow process)")
 
         shared = ROOT.parent / "shared" / "eval" / "queries.jsonl"
         queries = [json.loads(ln)["query"] for ln in shared.read_text(encoding="utf-8").splitlines()

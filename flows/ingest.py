@@ -5,6 +5,8 @@ tasks, retries of transient failures, and a markdown artifact with the summary.
 """
 from __future__ import annotations
 
+import multiprocessing as mp
+from functools import lru_cache
 from typing import Callable
 
 from prefect import flow, task
@@ -12,19 +14,31 @@ from prefect.artifacts import create_markdown_artifact
 
 from pipeline import ingest
 from pipeline.errors import IngestError
+from pipeline.timelimit import TimedPreparer
 
 # Progress reporting for the command line: a callable cannot be a flow parameter.
 observers: list[Callable[[ingest.Outcome, int], None]] = []
 
 
+@lru_cache(maxsize=None)
+def _preparer(seconds: float):
+    """One time-limited worker process per Python process. A Dask worker is a daemon and may not start
+    processes: there the limit is the task's timeout (the flow stops waiting; the worker thread runs on)."""
+    if seconds <= 0 or mp.current_process().daemon:
+        return ingest.safe_prepare
+    return TimedPreparer(seconds)
+
+
 @task(name="prepare-document", retries=2, retry_delay_seconds=1)
-def prepare_task(path: str) -> ingest.Prepared | IngestError:
-    # Bad input comes back as a value (no retry); anything else raised is retried.
-    return ingest.safe_prepare(path)
+def prepare_task(path: str, seconds: float) -> ingest.Prepared | IngestError:
+    # Bad input and overruns come back as values (no retry); anything else raised is retried.
+    return _preparer(seconds)(path)
 
 
 def _prepare_many(paths: list[str]):
-    futures = [prepare_task.submit(p) for p in paths]
+    seconds = ingest.time_limit()
+    task_ = prepare_task.with_options(timeout_seconds=seconds) if seconds > 0 else prepare_task
+    futures = [task_.submit(p, seconds) for p in paths]
     for fut in futures:
         try:
             yield fut.result()
@@ -34,9 +48,9 @@ def _prepare_many(paths: list[str]):
 
 def summary_markdown(summary: ingest.Summary) -> str:
     t = summary.totals()
-    lines = ["| new | changed | unchanged | failed | skipped |", "|---|---|---|---|---|",
-             f"| {summary.count('new')} | {summary.count('changed')} | {summary.count('unchanged')} | "
-             f"{summary.count('failed')} | {summary.count('skipped')} |", "",
+    statuses = ("new", "changed", "unchanged", "failed", "skipped", "missing", "pruned")
+    lines = ["| " + " | ".join(statuses) + " |", "|" + "---|" * len(statuses),
+             "| " + " | ".join(str(summary.count(s)) for s in statuses) + " |", "",
              ", ".join(f"{k}: {v}" for k, v in t.items())]
     failed = [o for o in summary.outcomes if o.status == "failed"]
     if failed:
@@ -45,23 +59,44 @@ def summary_markdown(summary: ingest.Summary) -> str:
 
 
 @flow(name="kst-ingest", log_prints=False)
-def ingest_flow(paths: list[str], db: str, model: str | None = None) -> dict:
+def ingest_flow(paths: list[str], db: str, model: str | None = None, prune: bool = False) -> dict:
     def notify(outcome: ingest.Outcome, total: int) -> None:
         for fn in observers:
             fn(outcome, total)
 
-    summary = ingest.run_batch(paths, db, model, prepare_many=_prepare_many, on_outcome=notify)
+    summary = ingest.run_batch(paths, db, model, prepare_many=_prepare_many, on_outcome=notify, prune=prune)
     create_markdown_artifact(summary_markdown(summary), key="kst-ingest-summary", description="kst ingest summary")
     return {"outcomes": [o.__dict__ for o in summary.outcomes]}
 
 
-def run(paths: list[str], db: str, model: str | None = None,
-        on_outcome: Callable[[ingest.Outcome, int], None] | None = None) -> ingest.Summary:
+def task_runner(kind: str = "default", address: str | None = None, workers: int = 2):
+    """Prefect's default (threads in this process), or Dask: a cluster at `address`, else a local one."""
+    if kind == "default":
+        return None
+    if kind != "dask":
+        raise ValueError("task runner must be default or dask")
+    from prefect_dask import DaskTaskRunner
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
+
+
+def run(paths: list[str], db: str, model: str | None = None, prune: bool = False,
+        on_outcome: Callable[[ingest.Outcome, int], None] | None = None, runner=None) -> ingest.Summary:
+    """Run the flow; `runner` is a task runner from task_runner() (None: Prefect's default)."""
     if on_outcome:
         observers.append(on_outcome)
+    flow_ = ingest_flow.with_options(task_runner=runner) if runner is not None else ingest_flow
     try:
-        result = ingest_flow(paths=[str(p) for p in paths], db=str(db), model=model)
+        result = flow_(paths=[str(p) for p in paths], db=str(db), model=model, prune=prune)
     finally:
         if on_outcome:
             observers.remove(on_outcome)
     return ingest.Summary([ingest.Outcome(**o) for o in result["outcomes"]])
+
+
+def deployment(inbox: str, db: str, cron: str, model: str | None = None, prune: bool = False):
+    """The ingest flow on a schedule, for `kst serve` (needs a Prefect server: PREFECT_API_URL)."""
+    return ingest_flow.to_deployment(name="kst-ingest-inbox", cron=cron,
+                                     parameters={"paths": [inbox], "db": db, "model": model, "prune": prune},
+                                     description=f"Ingest {inbox} into {db}")

@@ -37,9 +37,13 @@ DbOpt = typer.Option(None, "--db", help=f"DuckDB file (default: $KST_DB or {DEFA
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or folders"),
            db: Optional[str] = DbOpt,
-           model: Optional[str] = typer.Option(None, "--model", help="sentence-transformers name or path")) -> None:
+           model: Optional[str] = typer.Option(None, "--model", help="sentence-transformers name or path"),
+           prune: bool = typer.Option(False, "--prune", help="delete stored documents whose file left the folder"),
+           runner: str = typer.Option("default", "--task-runner", help="default | dask"),
+           dask_address: Optional[str] = typer.Option(None, "--dask-address", help="tcp://HOST:PORT of a Dask "
+                                                      "scheduler; without it a local 2-worker cluster")) -> None:
     """Extract, segment, embed and store documents; unchanged files are skipped."""
-    from flows.ingest import run
+    from flows.ingest import run, task_runner
 
     db = db or db_option()
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -49,18 +53,41 @@ def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or fold
         def on_outcome(o, total):
             progress.update(bar, total=total, advance=1, description=Path(o.path).name)
 
-        summary = run([str(p) for p in paths], db, model, on_outcome=on_outcome)
+        summary = run([str(p) for p in paths], db, model, prune, on_outcome=on_outcome,
+                      runner=task_runner(runner, dask_address))
     t = summary.totals()
     out.print(f"documents: {summary.count('new')} new, {summary.count('changed')} changed, "
               f"{summary.count('unchanged')} unchanged, {summary.count('failed')} failed, "
-              f"{summary.count('skipped')} skipped")
+              f"{summary.count('skipped')} skipped"
+              + (f", {summary.count('missing')} missing" if summary.count("missing") else "")
+              + (f", {summary.count('pruned')} pruned" if summary.count("pruned") else ""))
     out.print(", ".join(f"{k}: {v}" for k, v in t.items()))
     for o in summary.outcomes:
         if o.status == "failed":
             out.print(f"[red]failed[/red] {o.path}: {o.stage}: {o.error}", highlight=False)
         elif o.status == "skipped":
             out.print(f"[yellow]skipped[/yellow] {o.path}: {o.error}", highlight=False)
+        elif o.status == "missing":
+            out.print(f"[yellow]missing[/yellow] {o.path}: stored, but the file is gone (--prune deletes it)",
+                      highlight=False)
     raise typer.Exit(0 if summary.ok else 1)
+
+
+@app.command()
+def serve(inbox: Path = typer.Option(..., "--inbox", help="folder the letters arrive in"),
+          cron: str = typer.Option("0 6 * * 1-5", "--cron", help="when to run (cron syntax)"),
+          db: Optional[str] = DbOpt, model: Optional[str] = typer.Option(None, "--model"),
+          prune: bool = typer.Option(False, "--prune")) -> None:
+    """Serve the ingest flow on a schedule against a Prefect server (see README)."""
+    from prefect import serve as prefect_serve
+
+    from flows.ingest import deployment
+
+    if not os.environ.get("PREFECT_API_URL"):
+        err.print("kst serve needs a Prefect server: run `prefect server start`, then "
+                  "export PREFECT_API_URL=http://127.0.0.1:4200/api (or use a cron line, see README)")
+        raise typer.Exit(2)
+    prefect_serve(deployment(str(inbox.resolve()), str(Path(db or db_option()).resolve()), cron, model, prune))
 
 
 @app.command()

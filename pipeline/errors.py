@@ -9,3 +9,6 @@ class IngestError(Exception):
 
     def __str__(self) -> str:
         return f"{self.stage}: {self.message}"
+
+    def __reduce__(self):  # crosses process boundaries (worker processes, Dask) intact
+        return IngestError, (self.stage, self.message)

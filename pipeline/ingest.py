@@ -4,6 +4,7 @@ Prefect (flows/ingest.py) is a thin layer over these; tests call them directly.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from .search import rebuild_index
 from .search import settings as search_settings
 from .links import store_links
 from .segment import analyse
+from .timelimit import TimedPreparer
 from .topics import store_topics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +49,7 @@ def passage_tokens() -> int:
 @dataclass
 class Outcome:
     path: str
-    status: str  # new | changed | unchanged | failed | skipped
+    status: str  # new | changed | unchanged | failed | skipped | missing | pruned
     doc_id: str | None = None
     stage: str | None = None
     error: str | None = None
@@ -213,14 +215,29 @@ def safe_prepare(path: str | Path) -> Prepared | IngestError:
         return exc
 
 
+def time_limit() -> float:
+    """Seconds one document may take to prepare ($KST_DOC_TIMEOUT; 0 turns the limit off)."""
+    return float(os.environ.get("KST_DOC_TIMEOUT", "300"))
+
+
+def vanished(con: duckdb.DuckDBPyConnection, paths: list[str | Path], files: list[Path]) -> list[tuple[str, str]]:
+    """(doc_id, source_path) of stored documents under the given folders whose file is gone."""
+    folders = [str(Path(p).resolve()) + "/" for p in paths if Path(p).is_dir()]
+    present = {str(f) for f in files}
+    return [(doc_id, path) for doc_id, path in con.execute("SELECT doc_id, source_path FROM documents").fetchall()
+            if any(path.startswith(f) for f in folders) and path not in present and not Path(path).exists()]
+
+
 def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | None = None,
               prepare_many: Callable[[list[str]], Iterable[Prepared | BaseException]] | None = None,
-              on_outcome: Callable[[Outcome, int], None] | None = None) -> Summary:
+              on_outcome: Callable[[Outcome, int], None] | None = None, prune: bool = False) -> Summary:
     """Ingest files and folders into `db`: unchanged files are skipped, each document is stored in
-    one transaction, a failure is recorded in ingest_errors and the batch goes on.
+    one transaction, a failure is recorded in ingest_errors and the batch goes on. Stored documents
+    whose file left a given folder are reported as missing, and deleted with `prune`.
 
     `prepare_many` maps paths to prepared documents (or errors) in order: Prefect tasks, a
-    Dask cluster or, by default, this process. `on_outcome(outcome, total)` reports progress."""
+    Dask cluster or, by default, a worker process with a time limit per document.
+    `on_outcome(outcome, total)` reports progress."""
     files, early = discover(paths)
     embedder = model if isinstance(model, Embedder) else Embedder(model)
     con = open_db(db, embedder)
@@ -248,16 +265,26 @@ def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | N
                 report(Outcome(str(f), "unchanged"))
             else:
                 todo.append((f, sha, status, replaces))
-        results = (prepare_many or (lambda ps: map(safe_prepare, ps)))([str(t[0]) for t in todo])
-        for (f, sha, status, replaces), res in zip(todo, results):
-            if isinstance(res, BaseException):
-                report(fail(con, str(f), res, sha))
-                continue
-            try:
-                report(save(con, res, embedder, status, replaces))
-            except Exception as exc:  # a store failure is this document's, not the batch's
-                report(fail(con, str(f), exc, sha))
-        if any(o.status in ("new", "changed") for o in outcomes):
+        with contextlib.ExitStack() as stack:
+            if prepare_many is None:
+                limit = time_limit()
+                preparer = stack.enter_context(TimedPreparer(limit)) if limit > 0 and todo else safe_prepare
+                prepare_many = lambda ps: map(preparer, ps)  # noqa: E731
+            for (f, sha, status, replaces), res in zip(todo, prepare_many([str(t[0]) for t in todo])):
+                if isinstance(res, BaseException):
+                    report(fail(con, str(f), res, sha))
+                    continue
+                try:
+                    report(save(con, res, embedder, status, replaces))
+                except Exception as exc:  # a store failure is this document's, not the batch's
+                    report(fail(con, str(f), exc, sha))
+        for doc_id, path in vanished(con, paths, files):
+            if prune:
+                con.execute("BEGIN TRANSACTION")
+                store.delete_document(con, doc_id)
+                con.execute("COMMIT")
+            report(Outcome(path, "pruned" if prune else "missing", doc_id))
+        if any(o.status in ("new", "changed", "pruned") for o in outcomes):
             derive(con)
     finally:
         con.close()
