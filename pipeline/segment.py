@@ -35,16 +35,21 @@ def _word_list(name: str) -> list[str]:
     return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
 
 
+def _span_group(doc: Doc, group_name: str, attr: str, items) -> None:
+    """doc.spans[group_name] from (start, end, value) triples, each value on its span as span._.attr."""
+    spans = []
+    for start, end, value in items:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            span._.set(attr, value)
+            spans.append(span)
+    doc.spans[group_name] = spans
+
+
 @Language.factory("kst_citations")
 def make_citations(nlp: Language, name: str):
     def component(doc: Doc) -> Doc:
-        spans = []
-        for c in find_citations(doc.text):
-            span = doc.char_span(c.start, c.end, alignment_mode="expand")
-            if span is not None:
-                span._.citation = c
-                spans.append(span)
-        doc.spans["citations"] = spans
+        _span_group(doc, "citations", "citation", ((c.start, c.end, c) for c in find_citations(doc.text)))
         return doc
     return component
 
@@ -130,14 +135,7 @@ def make_motions(nlp: Language, name: str):
             refs += [(off, ref) for off, ref in anchors if s.start < off <= s.end]
             mentions.extend(find_mentions(s, refs))
         motions = group(mentions)
-        spans = []
-        for mo in motions:
-            for mm in mo.mentions:
-                span = doc.char_span(mm.start, mm.end, alignment_mode="expand")
-                if span is not None:
-                    span._.motion = mo
-                    spans.append(span)
-        doc.spans["motions"] = spans
+        _span_group(doc, "motions", "motion", ((mm.start, mm.end, mo) for mo in motions for mm in mo.mentions))
         doc.user_data.setdefault("kst", {})["motions"] = motions
         return doc
     return component
@@ -146,14 +144,8 @@ def make_motions(nlp: Language, name: str):
 @Language.factory("kst_commitments")
 def make_commitments(nlp: Language, name: str):
     def component(doc: Doc) -> Doc:
-        ctx = doc.user_data.get("kst", {})
-        spans = []
-        for c in find_commitments(_sentences(doc), ctx.get("date")):
-            span = doc.char_span(c.start, c.end, alignment_mode="expand")
-            if span is not None:
-                span._.commitment = c
-                spans.append(span)
-        doc.spans["commitments"] = spans
+        found = find_commitments(_sentences(doc), doc.user_data.get("kst", {}).get("date"))
+        _span_group(doc, "commitments", "commitment", ((c.start, c.end, c) for c in found))
         return doc
     return component
 
