@@ -28,7 +28,7 @@ def templates() -> list[Letter]:
     out = [parse_letter(p.read_text(encoding="utf-8")) for p in sorted((CORPUS / "src").glob("*.letter"))]
     for path in sorted(CORPUS.glob("*.txt")):
         doc = extract(path)
-        blocks, pos = [], 0
+        blocks = []
         anchors = sorted((n.anchor, n.number) for n in doc.footnotes if n.anchor is not None)
         for b in doc.blocks:
             text = b.text
