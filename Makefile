@@ -18,7 +18,6 @@ install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 
 run: install
-	mkdir -p data
 	$(BIN)/kst ingest corpus --db data/kamerstukken.duckdb
 	$(BIN)/kst stats --db data/kamerstukken.duckdb
 

@@ -1,16 +1,23 @@
 """The Prefect ingest flow: per-document tasks over pipeline.ingest, one writer to DuckDB.
 
 Runs without a Prefect server (ephemeral mode). The flow adds orchestration only:
-tasks, retries of transient failures, and a markdown artifact with the summary.
+tasks, retries of transient failures, prepared documents cached in `cache/` beside the
+database (Prefect result storage), and a markdown artifact with the summary.
 """
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
-from prefect import flow, task
-from prefect.artifacts import create_markdown_artifact
+if os.environ.get("PREFECT_HOME"):  # Prefect creates only the last part of the path
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
+
+from prefect import flow, settings, task  # noqa: E402  (imported once PREFECT_HOME exists)
+from prefect.artifacts import create_markdown_artifact  # noqa: E402
+from prefect.settings import temporary_settings  # noqa: E402
 
 from pipeline import ingest
 from pipeline.errors import IngestError
@@ -29,19 +36,45 @@ def _preparer(seconds: float):
     return TimedPreparer(seconds)
 
 
-@task(name="prepare-document", retries=2, retry_delay_seconds=1)
+class Overrun(Exception):
+    """A document over the time limit: a failed task, so it is neither cached nor retried."""
+
+
+def _content_key(context, parameters) -> str:
+    # The same bytes under the same extraction and rules give the same result, whatever the file is called.
+    return f"prepare-{ingest.file_sha(Path(parameters['path']))}-{ingest.pipeline_version()}"
+
+
+def _transient(task, task_run, state) -> bool:
+    try:
+        state.result()
+    except (Overrun, TimeoutError):
+        return False
+    except Exception:
+        return True
+    return False
+
+
+@task(name="prepare-document", retries=2, retry_delay_seconds=1, retry_condition_fn=_transient,
+      cache_key_fn=_content_key, persist_result=True)
 def prepare_task(path: str, seconds: float) -> ingest.Prepared | IngestError:
-    # Bad input and overruns come back as values (no retry); anything else raised is retried.
-    return _preparer(seconds)(path)
+    # Bad input comes back as a value (cached: it stays bad); an overrun fails; anything else raised is retried.
+    result = _preparer(seconds)(path)
+    if isinstance(result, IngestError) and result.stage == "timeout":
+        raise Overrun(result.message)
+    return result
 
 
 def _prepare_many(paths: list[str]):
+    """Prepared documents in order; results are cached by content hash and pipeline version."""
     seconds = ingest.time_limit()
     task_ = prepare_task.with_options(timeout_seconds=seconds) if seconds > 0 else prepare_task
     futures = [task_.submit(p, seconds) for p in paths]
     for fut in futures:
         try:
             yield fut.result()
+        except (Overrun, TimeoutError) as exc:
+            yield IngestError("timeout", str(exc) or "no result within the time limit; the document was skipped")
         except Exception as exc:  # retries exhausted
             yield IngestError("extract", f"{type(exc).__name__}: {exc}")
 
@@ -88,7 +121,8 @@ def run(paths: list[str], db: str, model: str | None = None, prune: bool = False
         observers.append(on_outcome)
     flow_ = ingest_flow.with_options(task_runner=runner) if runner is not None else ingest_flow
     try:
-        result = flow_(paths=[str(p) for p in paths], db=str(db), model=model, prune=prune)
+        with temporary_settings(updates={settings.PREFECT_RESULTS_LOCAL_STORAGE_PATH: str(ingest.cache_dir(db))}):
+            result = flow_(paths=[str(p) for p in paths], db=str(db), model=model, prune=prune)
     finally:
         if on_outcome:
             observers.remove(on_outcome)

@@ -13,8 +13,6 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-if os.environ.get("PREFECT_HOME"):  # Prefect creates only the last part of the path
-    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
 
 import typer
 from rich.console import Console
@@ -79,6 +77,11 @@ def serve(inbox: Path = typer.Option(..., "--inbox", help="folder the letters ar
           db: Optional[str] = DbOpt, model: Optional[str] = typer.Option(None, "--model"),
           prune: bool = typer.Option(False, "--prune")) -> None:
     """Serve the ingest flow on a schedule against a Prefect server (see README)."""
+    db = str(Path(db or db_option()).resolve())
+    # before Prefect reads its settings: the runs keep prepared documents beside the database
+    from pipeline.ingest import cache_dir
+
+    os.environ.setdefault("PREFECT_RESULTS_LOCAL_STORAGE_PATH", str(cache_dir(db)))
     from prefect import serve as prefect_serve
 
     from flows.ingest import deployment
@@ -87,7 +90,7 @@ def serve(inbox: Path = typer.Option(..., "--inbox", help="folder the letters ar
         err.print("kst serve needs a Prefect server: run `prefect server start`, then "
                   "export PREFECT_API_URL=http://127.0.0.1:4200/api (or use a cron line, see README)")
         raise typer.Exit(2)
-    prefect_serve(deployment(str(inbox.resolve()), str(Path(db or db_option()).resolve()), cron, model, prune))
+    prefect_serve(deployment(str(inbox.resolve()), db, cron, model, prune))
 
 
 @app.command()

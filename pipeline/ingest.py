@@ -215,6 +215,11 @@ def safe_prepare(path: str | Path) -> Prepared | IngestError:
         return exc
 
 
+def cache_dir(db: str | Path) -> Path:
+    """Where the flow keeps prepared documents (Prefect result storage): `cache/` beside the database."""
+    return Path(db).resolve().parent / "cache"
+
+
 def time_limit() -> float:
     """Seconds one document may take to prepare ($KST_DOC_TIMEOUT; 0 turns the limit off)."""
     return float(os.environ.get("KST_DOC_TIMEOUT", "300"))

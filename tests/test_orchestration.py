@@ -145,3 +145,26 @@ def test_the_flow_on_a_local_dask_cluster(tmp_path):
     generate(box, 6)
     summary = run([str(box)], str(tmp_path / "k.duckdb"), runner=task_runner("dask"))
     assert summary.count("new") == 6 and summary.ok
+
+
+def test_prepared_documents_are_cached_by_content_and_version(tmp_path, monkeypatch):
+    """A rebuilt database does not extract again: the flow's results live in cache/ beside it."""
+    from flows import ingest as flow
+    calls = []
+    real = ingest.safe_prepare
+    monkeypatch.setenv("KST_DOC_TIMEOUT", "0")
+    monkeypatch.setattr(ingest, "safe_prepare", lambda p: calls.append(p) or real(p))
+    flow._preparer.cache_clear()
+    db = tmp_path / "data" / "k.duckdb"
+    doc = str(CORPUS / "2025-04-17_natuurherstel-stikstof.txt")
+    assert flow.run([doc], str(db)).count("new") == 1
+    db.unlink()
+    assert flow.run([doc], str(db)).count("new") == 1
+    flow._preparer.cache_clear()
+    assert len(calls) == 1
+    assert any((tmp_path / "data" / "cache").iterdir())
+    monkeypatch.setattr(ingest, "pipeline_version", lambda: "rules-changed")
+    db.unlink()
+    flow.run([doc], str(db))
+    flow._preparer.cache_clear()
+    assert len(calls) == 2
