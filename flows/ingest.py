@@ -20,6 +20,7 @@ from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.settings import temporary_settings  # noqa: E402
 
 from pipeline import ingest
+from pipeline.embed import Embedder
 from pipeline.errors import IngestError
 from pipeline.timelimit import TimedPreparer
 
@@ -65,11 +66,24 @@ def prepare_task(path: str, seconds: float) -> ingest.Prepared | IngestError:
     return result
 
 
-def _prepare_many(paths: list[str]):
-    """Prepared documents in order; results are cached by content hash and pipeline version."""
+@lru_cache(maxsize=None)
+def _embedder(model: str | None) -> Embedder:
+    return Embedder(model)  # loaded once per worker process
+
+
+@task(name="embed-document", retries=2, retry_delay_seconds=1)
+def embed_task(prepared: ingest.Prepared | IngestError, model: str | None) -> ingest.Prepared | IngestError:
+    return prepared if isinstance(prepared, IngestError) else ingest.embed_prepared(prepared, _embedder(model))
+
+
+def _prepare_many(paths: list[str], model: str | None = None, embed_on_workers: bool = False):
+    """Prepared documents in order; results are cached by content hash and pipeline version. With
+    `embed_on_workers` (a Dask cluster) the workers embed too, and the writer only stores."""
     seconds = ingest.time_limit()
     task_ = prepare_task.with_options(timeout_seconds=seconds) if seconds > 0 else prepare_task
     futures = [task_.submit(p, seconds) for p in paths]
+    if embed_on_workers:
+        futures = [embed_task.submit(f, model) for f in futures]
     for fut in futures:
         try:
             yield fut.result()
@@ -92,12 +106,14 @@ def summary_markdown(summary: ingest.Summary) -> str:
 
 
 @flow(name="kst-ingest", log_prints=False)
-def ingest_flow(paths: list[str], db: str, model: str | None = None, prune: bool = False) -> dict:
+def ingest_flow(paths: list[str], db: str, model: str | None = None, prune: bool = False,
+                embed_on_workers: bool = False) -> dict:
     def notify(outcome: ingest.Outcome, total: int) -> None:
         for fn in observers:
             fn(outcome, total)
 
-    summary = ingest.run_batch(paths, db, model, prepare_many=_prepare_many, on_outcome=notify, prune=prune)
+    summary = ingest.run_batch(paths, db, model, on_outcome=notify, prune=prune,
+                               prepare_many=lambda ps: _prepare_many(ps, model, embed_on_workers))
     create_markdown_artifact(summary_markdown(summary), key="kst-ingest-summary", description="kst ingest summary")
     return {"outcomes": [o.__dict__ for o in summary.outcomes]}
 
@@ -122,7 +138,8 @@ def run(paths: list[str], db: str, model: str | None = None, prune: bool = False
     flow_ = ingest_flow.with_options(task_runner=runner) if runner is not None else ingest_flow
     try:
         with temporary_settings(updates={settings.PREFECT_RESULTS_LOCAL_STORAGE_PATH: str(ingest.cache_dir(db))}):
-            result = flow_(paths=[str(p) for p in paths], db=str(db), model=model, prune=prune)
+            result = flow_(paths=[str(p) for p in paths], db=str(db), model=model, prune=prune,
+                           embed_on_workers=runner is not None)
     finally:
         if on_outcome:
             observers.remove(on_outcome)

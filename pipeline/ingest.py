@@ -61,6 +61,7 @@ class Prepared:
     path: str
     document: Document
     analysis: Analysis
+    passages: list[Passage] | None = None  # embedded already (on a Dask worker), else made by the writer
 
 
 def is_sidecar(path: Path) -> bool:
@@ -104,18 +105,33 @@ def prepare(path: str | Path) -> Prepared:
     return Prepared(str(p), document, analysis)
 
 
+def passages_of(doc: Document, embedder: Embedder) -> list[Passage]:
+    return make_passages(doc, embedder.count_tokens, min(embedder.max_tokens, passage_tokens()))
+
+
+def embed_prepared(prepared: Prepared, embedder: Embedder) -> Prepared:
+    """Passages with embeddings, without the database (and so without its cache): for Dask workers."""
+    passages = passages_of(prepared.document, embedder)
+    for p, vector in zip(passages, embedder.encode([p.embed_text for p in passages], kind="passage")):
+        p.embedding = vector
+    prepared.passages = passages
+    return prepared
+
+
 def embed_passages(con: duckdb.DuckDBPyConnection, passages: list[Passage], embedder: Embedder) -> int:
-    """Fill in embeddings, from the cache where this model already embedded the same text; returns how many were new."""
+    """Fill in embeddings, from the cache where this model already embedded the same text, and cache what is
+    new (passages embedded elsewhere included); returns how many were embedded here."""
     hashes = sorted({p.text_hash for p in passages})
     cached: dict[str, list[float]] = {}
     if hashes:
         rows = con.execute("SELECT text_hash, embedding FROM embedding_cache WHERE model = ? AND text_hash IN "
                            f"({','.join('?' * len(hashes))})", [embedder.name, *hashes]).fetchall()
         cached = {h: e for h, e in rows}
-    todo = {p.text_hash: p.embed_text for p in passages if p.text_hash not in cached}
+    todo = {p.text_hash: p.embed_text for p in passages if p.text_hash not in cached and p.embedding is None}
+    fresh = {p.text_hash: p.embedding for p in passages if p.text_hash not in cached and p.embedding is not None}
     if todo:
-        vectors = embedder.encode(list(todo.values()), kind="passage")
-        fresh = dict(zip(todo, vectors))
+        fresh.update(zip(todo, embedder.encode(list(todo.values()), kind="passage")))
+    if fresh:
         con.executemany("INSERT OR IGNORE INTO embedding_cache VALUES (?, ?, ?)",
                         [(h, embedder.name, v) for h, v in fresh.items()])
         cached.update(fresh)
@@ -140,7 +156,7 @@ def status_of(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> tuple[str
 def save(con: duckdb.DuckDBPyConnection, prepared: Prepared, embedder: Embedder, status: str,
          replaces: list[str]) -> Outcome:
     doc, analysis = prepared.document, prepared.analysis
-    passages = make_passages(doc, embedder.count_tokens, min(embedder.max_tokens, passage_tokens()))
+    passages = prepared.passages if prepared.passages is not None else passages_of(doc, embedder)
     embed_passages(con, passages, embedder)
     store.write_document(con, doc, analysis, passages, pipeline_version(), replaces)
     counts = {"passages": len(passages), "footnotes": len(doc.footnotes), "citations": len(analysis.citations),

@@ -143,8 +143,13 @@ def test_the_flow_on_a_local_dask_cluster(tmp_path):
     from flows.ingest import run, task_runner
     box = tmp_path / "inbox"
     generate(box, 6)
-    summary = run([str(box)], str(tmp_path / "k.duckdb"), runner=task_runner("dask"))
+    db = tmp_path / "k.duckdb"
+    summary = run([str(box)], str(db), runner=task_runner("dask"))
     assert summary.count("new") == 6 and summary.ok
+    con = store.connect(db, read_only=True)
+    passages, cached = con.execute("SELECT count(DISTINCT text_hash), (SELECT count(*) FROM embedding_cache) "
+                                   "FROM passages").fetchone()
+    assert passages == cached > 0  # embedded on the workers, cached by the writer
 
 
 def test_prepared_documents_are_cached_by_content_and_version(tmp_path, monkeypatch):
