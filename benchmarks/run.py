@@ -272,6 +272,19 @@ def machine() -> str:
             f"{platform.system()} {platform.release()}")
 
 
+def write_report(out: Path, rows: list[tuple[str, ...]], cfg: dict, quick: bool) -> None:
+    lines = [f"# Benchmarks{' (quick)' if quick else ''}", "",
+             f"Measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}, by `make "
+             f"{'bench-quick' if quick else 'bench'}`. Each figure stands beside a baseline measured in the same "
+             "run; each measurement ran in its own process, whose peak RSS is the memory column. Sizes: "
+             f"{cfg['pdfs']} generated PDFs, {cfg['texts']} generated text letters, {cfg['passages']} passages, "
+             f"{cfg['e2e']} documents end to end, search at {', '.join(f'{n:,}' for n in cfg['sizes'])} synthetic passages "
+             f"({cfg['queries']} queries).", "",
+             "| figure | ours | baseline | ratio | peak memory |", "|---|---|---|---|---|",
+             *(f"| {' | '.join(r)} |" for r in rows), ""]
+    out.write_text("\n".join(lines), encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
@@ -285,6 +298,7 @@ def main() -> None:
     def row(figure, ours, base, ratio, mem):
         rows.append((figure, ours, base, ratio, mem))
         print(" | ".join(rows[-1]), flush=True)
+        write_report(a.out, rows, cfg, a.quick)  # after every row: an interrupted run keeps what it measured
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -354,16 +368,6 @@ def main() -> None:
                     f"{mem:.0f} MB")
             os.remove(sdb)
 
-    lines = [f"# Benchmarks{' (quick)' if a.quick else ''}", "",
-             f"Measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}, by `make "
-             f"{'bench-quick' if a.quick else 'bench'}`. Each figure stands beside a baseline measured in the same "
-             "run; each measurement ran in its own process, whose peak RSS is the memory column. Sizes: "
-             f"{cfg['pdfs']} generated PDFs, {cfg['texts']} generated text letters, {cfg['passages']} passages, "
-             f"{cfg['e2e']} documents end to end, search at {', '.join(f'{n:,}' for n in cfg['sizes'])} synthetic passages "
-             f"({cfg['queries']} queries).", "",
-             "| figure | ours | baseline | ratio | peak memory |", "|---|---|---|---|---|",
-             *(f"| {' | '.join(r)} |" for r in rows), ""]
-    a.out.write_text("\n".join(lines), encoding="utf-8")
     print("wrote", a.out)
 
 
