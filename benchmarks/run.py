@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUICK = {"pdfs": 8, "texts": 40, "passages": 200, "e2e": 40, "flow": 20, "sizes": [10_000], "queries": 20}
+QUICK = {"pdfs": 6, "texts": 24, "passages": 120, "e2e": 12, "flow": 6, "sizes": [10_000], "queries": 12}
 FULL = {"pdfs": 40, "texts": 300, "passages": 1500, "e2e": 200, "flow": 200,
         "sizes": [10_000, 100_000, 1_000_000], "queries": 30}
 
