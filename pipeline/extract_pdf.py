@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .errors import IngestError
 from .layout import HEADING, PAGE_NUMBER, RawFootnote, furniture_lines, mark
@@ -29,7 +29,6 @@ class Line:
     size: float
     bold: bool
     text: str  # superscript digits already turned into markers
-    supers: list[str] = field(default_factory=list)  # the raised digit runs on this line
 
 
 @dataclass
@@ -63,7 +62,6 @@ def _line_from_chars(chars, page_no: int, body_size: float) -> Line:
     normal = [c for c in chars if c["size"] >= 0.8 * body_size] or chars
     baseline = statistics.median(c["bottom"] for c in normal)
     parts: list[str] = []
-    supers: list[str] = []
     prev = None
     for c in chars:
         raised = c["size"] < 0.8 * body_size and c["bottom"] < baseline - 1.0 and c["text"].isdigit()
@@ -78,11 +76,10 @@ def _line_from_chars(chars, page_no: int, body_size: float) -> Line:
             parts.append(c["text"])
         prev = c
     text = "".join(parts)
-    supers = re.findall(r"\x00(\d+)", text)
     sizes = [c["size"] for c in normal]
     bold = all("bold" in c.get("fontname", "").lower() for c in normal if c["text"].strip())
     return Line(page_no, min(c["top"] for c in chars), max(c["bottom"] for c in chars),
-                chars[0]["x0"], chars[-1]["x1"], statistics.median(sizes), bold, text.strip(), supers)
+                chars[0]["x0"], chars[-1]["x1"], statistics.median(sizes), bold, text.strip())
 
 
 def _lines(page, page_no: int, body_size: float) -> list[Line]:

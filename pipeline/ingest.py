@@ -301,9 +301,7 @@ def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | N
                     report(fail(con, str(f), exc, sha))
         for doc_id, path in vanished(con, paths, files):
             if prune:
-                con.execute("BEGIN TRANSACTION")
-                store.delete_document(con, doc_id)
-                con.execute("COMMIT")
+                store.remove_document(con, doc_id)
             report(Outcome(path, "pruned" if prune else "missing", doc_id))
         if any(o.status in ("new", "changed", "pruned") for o in outcomes):
             derive(con)

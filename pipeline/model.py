@@ -57,6 +57,10 @@ class Document:
     def doc_id(self) -> str:
         return self.sha256[:16]
 
+    def page_at(self, offset: int) -> int | None:
+        """The page of the block holding a character offset of `text`."""
+        return next((b.page for b in self.blocks if b.start <= offset <= b.end), None)
+
 
 @dataclass
 class Citation:

@@ -175,16 +175,10 @@ def _doc_for(document: Document) -> tuple[Doc, list[Citation]]:
 
 
 def _collect(doc: Doc, notes: list[Citation], document: Document) -> Analysis:
-    sent_of = {}
-    for s in doc.sents:
-        for span in doc.spans["citations"]:
-            if s.start <= span.start < s.end:
-                sent_of[span.start] = s.text.strip()
     body = []
     for span in doc.spans["citations"]:
         c = span._.citation
-        c.sentence = sent_of.get(span.start)
-        c.page = next((b.page for b in document.blocks if b.start <= c.start < b.end), None)
+        c.sentence, c.page = span.sent.text.strip(), document.page_at(c.start)
         body.append(c)
     commitments = [span._.commitment for span in doc.spans["commitments"]]
     motion_text = parse_motion_document(document.text) if document.meta.doc_type == "motie" else None

@@ -141,6 +141,17 @@ def known(con: duckdb.DuckDBPyConnection, source_path: str) -> list[StoredDoc]:
         "SELECT doc_id, sha256, pipeline_version FROM documents WHERE source_path = ?", [source_path]).fetchall()]
 
 
+def remove_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
+    """delete_document in a transaction of its own."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        delete_document(con, doc_id)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
     for table in DOC_TABLES:
         con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
@@ -176,7 +187,7 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
             t = analysis.motion_text
             _insert(con, "motion_texts", [(doc.doc_id, t["movers"], t["cs"], t["considerations"], t["dictum"])])
         _insert(con, "commitments", [
-            (doc.doc_id, i, c.actor, c.kind, c.text, c.deadline_text, c.deadline, _page_at(doc, c.start),
+            (doc.doc_id, i, c.actor, c.kind, c.text, c.deadline_text, c.deadline, doc.page_at(c.start),
              _passage_at(passages, c.start), c.start, c.end) for i, c in enumerate(analysis.commitments)])
         _insert(con, "passages", [
             (doc.doc_id, p.seq, f"{doc.doc_id}:{p.seq}", p.kind, p.footnote, p.page, p.heading, p.text, p.start, p.end,
@@ -191,13 +202,6 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
     if rows:
         con.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
-
-
-def _page_at(doc: Document, offset: int) -> int | None:
-    for b in doc.blocks:
-        if b.start <= offset <= b.end:
-            return b.page
-    return None
 
 
 def _passage_at(passages: list[Passage], offset: int) -> int | None:
