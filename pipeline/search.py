@@ -138,8 +138,9 @@ class VectorIndex:
     Built when a search service starts and kept for its lifetime; the database of
     record never gets a persistent HNSW index (vss marks that experimental)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, ef_search: int = 64):
+    def __init__(self, con: duckdb.DuckDBPyConnection, ef_search: int | None = None):
         import tempfile
+        cfg = settings()
         info = embedding_model(con)
         if info is None:
             raise ValueError("no embeddings in the database")
@@ -152,8 +153,9 @@ class VectorIndex:
             con.execute(f"COPY (SELECT passage_id, embedding FROM passages) TO '{dump}' (FORMAT parquet)")
             self.mem.execute(f"CREATE TABLE vecs AS SELECT passage_id, embedding::FLOAT[{self.dim}] AS embedding "
                              f"FROM read_parquet('{dump}')")
-        self.mem.execute("CREATE INDEX vecs_hnsw ON vecs USING HNSW (embedding) WITH (metric = 'cosine')")
-        self.mem.execute(f"SET hnsw_ef_search = {int(ef_search)}")
+        self.mem.execute(f"CREATE INDEX vecs_hnsw ON vecs USING HNSW (embedding) WITH (metric = 'cosine', "
+                         f"M = {int(cfg['hnsw_m'])}, ef_construction = {int(cfg['hnsw_ef_construction'])})")
+        self.mem.execute(f"SET hnsw_ef_search = {int(ef_search or cfg['hnsw_ef_search'])}")
 
     def query(self, vector: list[float], k: int) -> list[tuple[str, float]]:
         # A constant LIMIT is what lets DuckDB answer from the HNSW index instead of sorting every row.
