@@ -43,7 +43,7 @@ class Overrun(Exception):
 
 def _content_key(context, parameters) -> str:
     # The same bytes under the same extraction and rules give the same result, whatever the file is called.
-    return f"prepare-{ingest.file_sha(Path(parameters['path']))}-{ingest.pipeline_version()}"
+    return f"prepare-{parameters['sha']}-{ingest.pipeline_version()}"
 
 
 def _transient(task, task_run, state) -> bool:
@@ -58,7 +58,7 @@ def _transient(task, task_run, state) -> bool:
 
 @task(name="prepare-document", retries=2, retry_delay_seconds=1, retry_condition_fn=_transient,
       cache_key_fn=_content_key, persist_result=True)
-def prepare_task(path: str, seconds: float) -> ingest.Prepared | IngestError:
+def prepare_task(path: str, sha: str, seconds: float) -> ingest.Prepared | IngestError:
     # Bad input comes back as a value (cached: it stays bad); an overrun fails; anything else raised is retried.
     result = _preparer(seconds)(path)
     if isinstance(result, IngestError) and result.stage == "timeout":
@@ -76,12 +76,13 @@ def embed_task(prepared: ingest.Prepared | IngestError, model: str | None) -> in
     return prepared if isinstance(prepared, IngestError) else ingest.embed_prepared(prepared, _embedder(model))
 
 
-def _prepare_many(paths: list[str], model: str | None = None, embed_on_workers: bool = False):
-    """Prepared documents in order; results are cached by content hash and pipeline version. With
-    `embed_on_workers` (a Dask cluster) the workers embed too, and the writer only stores."""
+def _prepare_many(items: list[tuple[str, str]], model: str | None = None, embed_on_workers: bool = False):
+    """Prepared documents for (path, sha256) pairs, in order; results are cached by that sha (run_batch
+    already computed it) and the pipeline version. With `embed_on_workers` (a Dask cluster) the
+    workers embed too, and the writer only stores."""
     seconds = ingest.time_limit()
     task_ = prepare_task.with_options(timeout_seconds=seconds) if seconds > 0 else prepare_task
-    futures = [task_.submit(p, seconds) for p in paths]
+    futures = [task_.submit(path, sha, seconds) for path, sha in items]
     if embed_on_workers:
         futures = [embed_task.submit(f, model) for f in futures]
     for fut in futures:
@@ -113,7 +114,7 @@ def ingest_flow(paths: list[str], db: str, model: str | None = None, prune: bool
             fn(outcome, total)
 
     summary = ingest.run_batch(paths, db, model, on_outcome=notify, prune=prune,
-                               prepare_many=lambda ps: _prepare_many(ps, model, embed_on_workers))
+                               prepare_many=lambda items: _prepare_many(items, model, embed_on_workers))
     create_markdown_artifact(summary_markdown(summary), key="kst-ingest-summary", description="kst ingest summary")
     return {"outcomes": [o.__dict__ for o in summary.outcomes]}
 

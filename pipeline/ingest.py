@@ -250,14 +250,14 @@ def vanished(con: duckdb.DuckDBPyConnection, paths: list[str | Path], files: lis
 
 
 def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | None = None,
-              prepare_many: Callable[[list[str]], Iterable[Prepared | BaseException]] | None = None,
+              prepare_many: Callable[[list[tuple[str, str]]], Iterable[Prepared | BaseException]] | None = None,
               on_outcome: Callable[[Outcome, int], None] | None = None, prune: bool = False) -> Summary:
     """Ingest files and folders into `db`: unchanged files are skipped, each document is stored in
     one transaction, a failure is recorded in ingest_errors and the batch goes on. Stored documents
     whose file left a given folder are reported as missing, and deleted with `prune`.
 
-    `prepare_many` maps paths to prepared documents (or errors) in order: Prefect tasks, a
-    Dask cluster or, by default, a worker process with a time limit per document.
+    `prepare_many` maps (path, sha256) pairs to prepared documents (or errors) in order: Prefect
+    tasks, a Dask cluster or, by default, a worker process with a time limit per document.
     `on_outcome(outcome, total)` reports progress."""
     files, early = discover(paths)
     embedder = model if isinstance(model, Embedder) else Embedder(model)
@@ -290,8 +290,8 @@ def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | N
             if prepare_many is None:
                 limit = time_limit()
                 preparer = stack.enter_context(TimedPreparer(limit)) if limit > 0 and todo else safe_prepare
-                prepare_many = lambda ps: map(preparer, ps)  # noqa: E731
-            for (f, sha, status, replaces), res in zip(todo, prepare_many([str(t[0]) for t in todo])):
+                prepare_many = lambda items: (preparer(path) for path, _ in items)  # noqa: E731
+            for (f, sha, status, replaces), res in zip(todo, prepare_many([(str(t[0]), t[1]) for t in todo])):
                 if isinstance(res, BaseException):
                     report(fail(con, str(f), res, sha))
                     continue
