@@ -30,8 +30,9 @@ observers: list[Callable[[ingest.Outcome, int], None]] = []
 
 @lru_cache(maxsize=None)
 def _preparer(seconds: float):
-    """One time-limited worker process per Python process. A Dask worker is a daemon and may not start
-    processes: there the limit is the task's timeout (the flow stops waiting; the worker thread runs on)."""
+    """One time-limited worker process per Python process (our local Dask workers included: task_runner
+    makes them non-daemonic). A daemonic worker of an external cluster may not start processes: there
+    only the task's timeout applies (the flow stops waiting; the worker thread runs on)."""
     if seconds <= 0 or mp.current_process().daemon:
         return ingest.safe_prepare
     return TimedPreparer(seconds)
@@ -72,21 +73,28 @@ def _embedder(model: str | None) -> Embedder:
 
 
 @task(name="embed-document", retries=2, retry_delay_seconds=1)
-def embed_task(prepared: ingest.Prepared | IngestError, model: str | None) -> ingest.Prepared | IngestError:
-    return prepared if isinstance(prepared, IngestError) else ingest.embed_prepared(prepared, _embedder(model))
+def embed_task(prepared: ingest.Prepared | IngestError, model: str | None,
+               embedded: frozenset[str]) -> ingest.Prepared | IngestError:
+    if isinstance(prepared, IngestError):
+        return prepared
+    return ingest.embed_prepared(prepared, _embedder(model), embedded)
 
 
-def _prepare_many(items: list[tuple[str, str]], model: str | None = None, embed_on_workers: bool = False):
-    """Prepared documents for (path, sha256) pairs, in order; results are cached by that sha (run_batch
-    already computed it) and the pipeline version. With `embed_on_workers` (a Dask cluster) the
-    workers embed too, and the writer only stores."""
+def _prepare_many(jobs: list[ingest.Job], model: str | None = None, on_dask: bool = False):
+    """Prepared documents in order; results are cached by content hash (run_batch computed it) and
+    pipeline version. On Dask the workers embed what the database has not embedded yet, and the
+    writer only stores."""
     seconds = ingest.time_limit()
-    task_ = prepare_task.with_options(timeout_seconds=seconds) if seconds > 0 else prepare_task
-    futures = [task_.submit(path, sha, seconds) for path, sha in items]
-    if embed_on_workers:
-        futures = [embed_task.submit(f, model) for f in futures]
-    for fut in futures:
+    task_ = prepare_task
+    if on_dask and seconds > 0:
+        # A backstop for daemonic workers. Not on the default runner: its tasks queue for the one
+        # time-limited process, and the queueing would count against them.
+        task_ = prepare_task.with_options(timeout_seconds=2 * seconds + 30)
+    prepared = [task_.submit(job.path, job.sha, seconds) for job in jobs]
+    embedded = [embed_task.submit(f, model, job.embedded) for f, job in zip(prepared, jobs)] if on_dask else prepared
+    for prep, fut in zip(prepared, embedded):
         try:
+            prep.result()  # a failed preparation raises here; its embed task never runs and has no result
             yield fut.result()
         except (Overrun, TimeoutError) as exc:
             yield IngestError("timeout", str(exc) or "no result within the time limit; the document was skipped")
@@ -108,13 +116,13 @@ def summary_markdown(summary: ingest.Summary) -> str:
 
 @flow(name="kst-ingest", log_prints=False)
 def ingest_flow(paths: list[str], db: str, model: str | None = None, prune: bool = False,
-                embed_on_workers: bool = False) -> dict:
+                on_dask: bool = False) -> dict:
     def notify(outcome: ingest.Outcome, total: int) -> None:
         for fn in observers:
             fn(outcome, total)
 
     summary = ingest.run_batch(paths, db, model, on_outcome=notify, prune=prune,
-                               prepare_many=lambda items: _prepare_many(items, model, embed_on_workers))
+                               prepare_many=lambda jobs: _prepare_many(jobs, model, on_dask))
     create_markdown_artifact(summary_markdown(summary), key="kst-ingest-summary", description="kst ingest summary")
     return {"outcomes": [o.__dict__ for o in summary.outcomes]}
 
@@ -125,7 +133,10 @@ def task_runner(kind: str = "default", address: str | None = None, workers: int 
         return None
     if kind != "dask":
         raise ValueError("task runner must be default or dask")
+    import dask
     from prefect_dask import DaskTaskRunner
+    # Non-daemonic workers may start the time-limited extraction process (see _preparer).
+    dask.config.set({"distributed.worker.daemon": False})
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
@@ -140,7 +151,7 @@ def run(paths: list[str], db: str, model: str | None = None, prune: bool = False
     try:
         with temporary_settings(updates={settings.PREFECT_RESULTS_LOCAL_STORAGE_PATH: str(ingest.cache_dir(db))}):
             result = flow_(paths=[str(p) for p in paths], db=str(db), model=model, prune=prune,
-                           embed_on_workers=runner is not None)
+                           on_dask=runner is not None)
     finally:
         if on_outcome:
             observers.remove(on_outcome)

@@ -56,12 +56,21 @@ class Outcome:
     counts: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Job:
+    """One file to prepare: its content hash (the flow's cache key) and the text hashes of passages the
+    database already embedded in the version it replaces, which a Dask worker need not embed again."""
+    path: str
+    sha: str
+    embedded: frozenset[str] = frozenset()
+
+
 @dataclass
 class Prepared:
     path: str
     document: Document
     analysis: Analysis
-    passages: list[Passage] | None = None  # embedded already (on a Dask worker), else made by the writer
+    passages: list[Passage] | None = None  # made (and mostly embedded) on a Dask worker, else by the writer
 
 
 def is_sidecar(path: Path) -> bool:
@@ -109,10 +118,12 @@ def passages_of(doc: Document, embedder: Embedder) -> list[Passage]:
     return make_passages(doc, embedder.count_tokens, min(embedder.max_tokens, passage_tokens()))
 
 
-def embed_prepared(prepared: Prepared, embedder: Embedder) -> Prepared:
-    """Passages with embeddings, without the database (and so without its cache): for Dask workers."""
+def embed_prepared(prepared: Prepared, embedder: Embedder, embedded: frozenset[str] = frozenset()) -> Prepared:
+    """Passages with embeddings, without the database: for Dask workers. Texts in `embedded` are left to
+    the writer, which has them in its cache."""
     passages = passages_of(prepared.document, embedder)
-    for p, vector in zip(passages, embedder.encode([p.embed_text for p in passages], kind="passage")):
+    todo = [p for p in passages if p.text_hash not in embedded]
+    for p, vector in zip(todo, embedder.encode([p.embed_text for p in todo], kind="passage")):
         p.embedding = vector
     prepared.passages = passages
     return prepared
@@ -138,6 +149,14 @@ def embed_passages(con: duckdb.DuckDBPyConnection, passages: list[Passage], embe
     for p in passages:
         p.embedding = cached[p.text_hash]
     return len(todo)
+
+
+def embedded_texts(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> frozenset[str]:
+    """Text hashes of the stored passages of these documents (embedded with the database's model)."""
+    if not doc_ids:
+        return frozenset()
+    return frozenset(h for (h,) in con.execute(
+        f"SELECT DISTINCT text_hash FROM passages WHERE doc_id IN ({','.join('?' * len(doc_ids))})", doc_ids).fetchall())
 
 
 def status_of(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> tuple[str, list[str]]:
@@ -250,14 +269,14 @@ def vanished(con: duckdb.DuckDBPyConnection, paths: list[str | Path], files: lis
 
 
 def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | None = None,
-              prepare_many: Callable[[list[tuple[str, str]]], Iterable[Prepared | BaseException]] | None = None,
+              prepare_many: Callable[[list[Job]], Iterable[Prepared | BaseException]] | None = None,
               on_outcome: Callable[[Outcome, int], None] | None = None, prune: bool = False) -> Summary:
     """Ingest files and folders into `db`: unchanged files are skipped, each document is stored in
     one transaction, a failure is recorded in ingest_errors and the batch goes on. Stored documents
     whose file left a given folder are reported as missing, and deleted with `prune`.
 
-    `prepare_many` maps (path, sha256) pairs to prepared documents (or errors) in order: Prefect
-    tasks, a Dask cluster or, by default, a worker process with a time limit per document.
+    `prepare_many` maps Jobs to prepared documents (or errors) in order: Prefect tasks, a Dask
+    cluster or, by default, a worker process with a time limit per document.
     `on_outcome(outcome, total)` reports progress."""
     files, early = discover(paths)
     embedder = model if isinstance(model, Embedder) else Embedder(model)
@@ -290,8 +309,9 @@ def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | N
             if prepare_many is None:
                 limit = time_limit()
                 preparer = stack.enter_context(TimedPreparer(limit)) if limit > 0 and todo else safe_prepare
-                prepare_many = lambda items: (preparer(path) for path, _ in items)  # noqa: E731
-            for (f, sha, status, replaces), res in zip(todo, prepare_many([(str(t[0]), t[1]) for t in todo])):
+                prepare_many = lambda jobs: (preparer(job.path) for job in jobs)  # noqa: E731
+            jobs = [Job(str(f), sha, embedded_texts(con, replaces)) for f, sha, _, replaces in todo]
+            for (f, sha, status, replaces), res in zip(todo, prepare_many(jobs)):
                 if isinstance(res, BaseException):
                     report(fail(con, str(f), res, sha))
                     continue

@@ -143,3 +143,32 @@ def test_a_new_pipeline_version_reprocesses(tmp_path, embedder, monkeypatch):
     monkeypatch.setattr(ingest, "pipeline_version", lambda: "another-version")
     assert run_batch([f], db, embedder).outcomes[0].status == "changed"
     assert run_batch([f], db, embedder).outcomes[0].status == "unchanged"
+
+
+def test_workers_embed_only_what_the_database_has_not(tmp_path, embedder):
+    """A changed document on Dask: the worker skips passages the stored version already embedded."""
+    db = tmp_path / "k.duckdb"
+    f = tmp_path / "brief.txt"
+    shutil.copy(CORPUS / "2025-04-17_natuurherstel-stikstof.txt", f)
+    run_batch([f], db, embedder)
+    text = f.read_text(encoding="utf-8")
+    f.write_text(text.replace("Kamerstuk 35 334, nr. 271.", "Kamerstuk 35 334, nr. 999."), encoding="utf-8")
+    encoded: list[str] = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(embedder, name)
+
+        def encode(self, texts, kind="passage"):
+            encoded.extend(texts)
+            return embedder.encode(texts, kind=kind)
+
+    def on_workers(jobs):
+        return (ingest.embed_prepared(ingest.prepare(job.path), Counting(), job.embedded) for job in jobs)
+
+    summary = run_batch([f], db, embedder, prepare_many=on_workers)
+    assert summary.outcomes[0].status == "changed"
+    assert encoded and all("nr. 999" in t for t in encoded)
+    con = store.connect(db)
+    total, missing = con.execute("SELECT count(*), count(*) FILTER (embedding IS NULL) FROM passages").fetchone()
+    assert total > len(encoded) and missing == 0

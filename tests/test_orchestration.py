@@ -152,6 +152,16 @@ def test_the_flow_on_a_local_dask_cluster(tmp_path):
     assert passages == cached > 0  # embedded on the workers, cached by the writer
 
 
+def test_dask_workers_stop_a_document_over_the_time_limit(tmp_path, monkeypatch):
+    from flows.ingest import run, task_runner
+    monkeypatch.setenv("KST_DOC_TIMEOUT", "0.001")
+    summary = run([str(CORPUS / "2025-03-12_hwbp-voortgang.pdf")], str(tmp_path / "k.duckdb"),
+                  runner=task_runner("dask"))
+    [outcome] = summary.outcomes
+    # The worker's own time-limited process gave up, not the flow's backstop (2 × limit + 30 s).
+    assert (outcome.status, outcome.stage) == ("failed", "timeout") and "0.001 s" in outcome.error
+
+
 def test_prepared_documents_are_cached_by_content_and_version(tmp_path, monkeypatch):
     """A rebuilt database does not extract again: the flow's results live in cache/ beside it."""
     from flows import ingest as flow
