@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
@@ -293,7 +293,7 @@ def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | N
             if o.status == "failed":
                 store.record_error(con, o.path, None, o.stage or "read", o.error or "")
             report(o)
-        todo: list[tuple[Path, str, str, list[str]]] = []
+        todo: list[tuple[Job, str, list[str]]] = []  # job, status, doc_ids it replaces
         for f in files:
             try:
                 sha = file_sha(f)
@@ -304,21 +304,23 @@ def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | N
             if status == "unchanged":
                 report(Outcome(str(f), "unchanged"))
             else:
-                todo.append((f, sha, status, replaces))
+                todo.append((Job(str(f), sha), status, replaces))
         with contextlib.ExitStack() as stack:
             if prepare_many is None:
                 limit = time_limit()
                 preparer = stack.enter_context(TimedPreparer(limit)) if limit > 0 and todo else safe_prepare
                 prepare_many = lambda jobs: (preparer(job.path) for job in jobs)  # noqa: E731
-            jobs = [Job(str(f), sha, embedded_texts(con, replaces)) for f, sha, _, replaces in todo]
-            for (f, sha, status, replaces), res in zip(todo, prepare_many(jobs)):
+            else:  # a caller's preparer may embed (Dask workers): tell it what the stored versions hold
+                todo = [(replace(job, embedded=embedded_texts(con, replaces)), status, replaces)
+                        for job, status, replaces in todo]
+            for (job, status, replaces), res in zip(todo, prepare_many([job for job, _, _ in todo])):
                 if isinstance(res, BaseException):
-                    report(fail(con, str(f), res, sha))
+                    report(fail(con, job.path, res, job.sha))
                     continue
                 try:
                     report(save(con, res, embedder, status, replaces))
                 except Exception as exc:  # a store failure is this document's, not the batch's
-                    report(fail(con, str(f), exc, sha))
+                    report(fail(con, job.path, exc, job.sha))
         for doc_id, path in vanished(con, paths, files):
             if prune:
                 store.remove_document(con, doc_id)
