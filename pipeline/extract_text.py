@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import IngestError
 from .layout import HEADING, PAGE_NUMBER, RawFootnote, furniture_lines, mark
@@ -71,6 +71,9 @@ def split_letterhead(lines: list[str]) -> tuple[list[str], list[str]]:
 
 def parse(text: str) -> TextLayout:
     shape = detect_shape(text)
+    if shape == "markdown-from-pdf" and not SUP.search(text):
+        # Markdown written from PDF text without <sup>: notes are "N text" lines at the page foot.
+        return replace(_pdf_text(_md_as_pdf_text(text)), shape=shape)
     return {"word-export": _word_export, "markdown-from-pdf": _markdown,
             "pdf-text": _pdf_text, "plain": _plain}[shape](text)
 
@@ -175,6 +178,13 @@ def _markdown(text: str) -> TextLayout:
     return TextLayout("markdown-from-pdf", body, notes, furniture, "\n".join(letterhead))
 
 
+def _md_as_pdf_text(text: str) -> str:
+    """Markdown to the pdf-text shape: "-----" rules are page breaks, "[3 ]" markers glued digits."""
+    text = re.sub(r"(?m)^\s*-{5,}\s*$", "\f", text)
+    text = re.sub(r"\[(\d{1,3})\s*\]", r"\1", text)
+    return "\n".join(_md_plain(re.sub(r"^\s*#{1,6}\s*", "", ln)) for ln in text.split("\n"))
+
+
 def _md_paragraph(p: str) -> str:
     lines = p.splitlines()
     first = lines[0].strip()
@@ -185,14 +195,61 @@ def _md_paragraph(p: str) -> str:
 
 
 # -- pdf-text ----------------------------------------------------------------------------------
+# Every converter writes the same page: body lines, then note lines "N text" (the number glued to the
+# text or not), then page-foot furniture ("Pagina 1 van 6", a running header). Form feeds may be
+# missing, so pages are found from the text too; a note zone is only as long as its notes run on.
 
-NOTE_LINE = re.compile(r"^\s*(\d{1,3})\s+(\S.*)$")
-GLUED = re.compile(r"(?<=[a-zà-ÿ.,;:!?)»”’'\"])(\d{1,3})(?=[\s.,;:)]|$)")
+MAX_NOTE_LINES = 8
+PAGE_OF = re.compile(r"^\s*(pagina\s+\d{1,4}\s+(?:van|/)\s+\d{1,4})\s*(\S.*)?$", re.I)
+SOFT_HYPHEN = re.compile("[\u00ad\ufffe](?=\n|$)")
+# A marker digit: glued to a word or punctuation ("zorg.3", "afgedaan.5"), after one space
+# ("akkoord» 1,"), on a line of its own, or opening a line that goes on in lower case.
+MARKER_BEFORE = r"(?<=[a-zà-ÿ.,;:!?)»”’'\"\]])"
+
+
+def _marker(n: int, how: str) -> re.Pattern:
+    tail = r"(?=[\s.,;:)\]]|$)"
+    return re.compile({"glued": MARKER_BEFORE + f"{n}" + tail,
+                       "spaced": MARKER_BEFORE + f"[ \t]{n}" + tail,
+                       "alone": rf"(?m)\n[ \t]*{n}[ \t]*$",
+                       "leading": rf"\n[ \t]*{n}[ \t]+(?=[a-zà-ÿ])"}[how])
+
+
+MARKER_KINDS = ("glued", "spaced", "alone", "leading")
+
+
+def _has_marker(text: str, n: int) -> bool:
+    return any(_marker(n, how).search(text) for how in MARKER_KINDS)
+
+
+def _split_pages(text: str) -> tuple[list[list[str]], bool]:
+    """Pages as lines, and whether form feeds gave them. Without form feeds a page ends after its
+    "Pagina N van M" line, or before a running header that recurs on every page."""
+    text = SOFT_HYPHEN.sub("-", text).replace("\u00ad", "").replace("\ufffe", "")
+    pages = []
+    for chunk in text.split("\f"):
+        lines = []
+        for ln in chunk.split("\n"):
+            m = PAGE_OF.match(ln)
+            lines.extend([m.group(1), m.group(2)] if m and m.group(2) else [ln.rstrip()])
+        pages.append(lines)
+    if len(pages) > 1:
+        return pages, True
+    lines = pages[0]
+    cuts = {i + 1 for i, ln in enumerate(lines) if PAGE_OF.match(ln)}
+    if not cuts:
+        keys = Counter(_key(ln) for ln in lines if len(ln.strip()) >= 12)
+        cuts = {i for i, ln in enumerate(lines) if i > 0 and len(ln.strip()) >= 12 and keys[_key(ln)] >= 3}
+    bounds = [0, *sorted(c for c in cuts if 0 < c < len(lines)), len(lines)]
+    return [lines[a:b] for a, b in zip(bounds, bounds[1:]) if a < b], False
+
+
+def _key(line: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line).strip().casefold())
 
 
 def _pdf_text(text: str) -> TextLayout:
-    # Blank lines stay (they separate paragraphs) but do not count as page edges.
-    pages = [[ln.rstrip() for ln in pg.split("\n")] for pg in text.split("\f")]
+    pages, fed = _split_pages(text)
     solid = [[i for i, ln in enumerate(pg) if ln.strip()] for pg in pages]
     furn = {(p, solid[p][i]) for p, i in furniture_lines([[pages[p][i] for i in idx] for p, idx in enumerate(solid)])}
     furniture = [("page_number" if PAGE_NUMBER.match(pages[p][i]) else "running", pages[p][i].strip(), p + 1)
@@ -202,61 +259,123 @@ def _pdf_text(text: str) -> TextLayout:
     letterhead: list[str] = []
     for p, lines in enumerate(pages):
         lines = [ln for i, ln in enumerate(lines) if (p, i) not in furn]
-        while lines and not lines[-1].strip():
-            lines.pop()
         if p == 0:
             letterhead, lines = split_letterhead(lines)
-        start = _note_zone(lines, notes[-1].number + 1 if notes else 1)
-        for ln in lines[start:]:
-            m = NOTE_LINE.match(ln)
-            if m and (not notes or int(m.group(1)) == notes[-1].number + 1):
-                notes.append(RawFootnote(int(m.group(1)), m.group(2), p + 1))
-            elif notes:
-                notes[-1].text += "\n" + ln
-        page_bodies.append(lines[:start])
-    numbers = sorted(n.number for n in notes)
+        before = page_bodies[-1] if page_bodies else []
+        page_bodies.extend(_take_notes(lines, notes, len(page_bodies), fed, before))
     body = "\f".join(_paragraphs(lines) for lines in page_bodies)
-    body = _mark_glued(body, numbers)
+    body = _mark_markers(body, notes)
     return TextLayout("pdf-text", body, notes, furniture + _letterhead_rows(letterhead), "\n".join(letterhead))
 
 
-def _note_zone(lines: list[str], expected: int) -> int:
-    """Index where the footnotes at the foot of this page start (len(lines) when none).
+def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool,
+                before: list[str]) -> list[list[str]]:
+    """Body lines of one page, the notes at its foot appended to `notes`. Without form feeds a
+    note zone can stand mid-"page" (pages joined by the converter): the body after it is a new page."""
+    out: list[list[str]] = []
+    while True:
+        zone = _find_zone(lines, notes[-1].number + 1 if notes else 1, fed,
+                          before + [ln for part in out for ln in part])
+        if zone is None:
+            out.append(lines)
+            return out
+        lines, start, end, found = zone
+        out.append(lines[:start])
+        notes.extend(RawFootnote(n, t, base + len(out)) for n, t in found)
+        lines = lines[end:]
+        if not any(ln.strip() for ln in lines):
+            return out
 
-    The zone starts at a line "N text" whose number is the next footnote number and
-    whose marker stands glued in the body above; the numbers below it run on."""
-    for i, ln in enumerate(lines):
-        m = NOTE_LINE.match(ln)
-        if not m or int(m.group(1)) != expected:
-            continue
-        above = "\n".join(lines[:i])
-        if not any(g.group(1) == m.group(1) for g in GLUED.finditer(above)):
-            continue
-        n = expected
-        ok = True
-        for later in lines[i + 1:]:
-            mm = NOTE_LINE.match(later)
-            if mm and int(mm.group(1)) == n + 1:
-                n += 1
-            elif mm and int(mm.group(1)) <= n:
-                ok = False
+
+def _find_zone(lines: list[str], expected: int, fed: bool, earlier: list[str]):
+    """The notes at the foot of this page: (lines, start, end, [(number, text)]) or None.
+
+    A zone opens at a line "N text", N the next note number with its marker in the body above.
+    A note glued onto the end of a body line ("… burger4Het ging …": the converter undid a
+    line-end hyphen) is split off first. A zone whose notes read like body paragraphs is no zone."""
+    glued_note = re.compile(rf"(?<=[a-zà-ÿ]){expected}(?=[A-Z«\"“(])")
+    # A note opening in lower case ("3 ingegaan op …") is more often body after a marker: last resort.
+    for lower in (False, True):
+        for i in range(len(lines)):
+            rest = _note_text(lines[i], expected)
+            if rest is None and not lower and (tail := glued_note.search(lines[i])):
+                candidate = [*lines[:i], lines[i][:tail.start()], lines[i][tail.start():], *lines[i + 1:]]
+                found = _zone_at(candidate, i + 1, expected, fed, earlier)
+                if found:
+                    return (candidate, i + 1, *found)
+            elif rest and rest[0].islower() == lower:
+                found = _zone_at(lines, i, expected, fed, earlier)
+                if found:
+                    return (lines, i, *found)
+    return None
+
+
+def _note_text(line: str, n: int) -> str | None:
+    """The text of note `n` when the line opens it: "3 Zie …", "3Zie …", "1636200-XVI-87" (note 16)."""
+    s = line.strip()
+    k = str(n)
+    if not s.startswith(k) or len(s) == len(k):
+        return None
+    rest = s[len(k):]
+    if re.match(r"\s*[^\d\s.):%,/-]", rest) or re.match(r"\d{4,5}(?!\d)", rest):
+        return rest.strip()
+    return None
+
+
+def _zone_at(lines: list[str], start: int, expected: int, fed: bool, earlier: list[str]):
+    if not _has_marker("\n".join([*earlier[-60:], *lines[:start]]), expected):
+        return None
+    end, found = _read_zone(lines, start, expected, fed)
+    return (end, found) if all(t.count("\n") < MAX_NOTE_LINES for _, t in found) else None
+
+
+def _read_zone(lines: list[str], start: int, expected: int, fed: bool) -> tuple[int, list[tuple[int, str]]]:
+    """Notes from `start`, and the index after them. On a page from form feeds the zone runs to the
+    page end; else a note goes on only while it has not ended."""
+    width = max((len(ln.strip()) for ln in lines), default=0)
+    found: list[tuple[int, str]] = []
+    i = start
+    while i < len(lines):
+        ln = lines[i].strip()
+        rest = _note_text(ln, expected + len(found)) if ln else None
+        if not ln:
+            pass
+        elif rest is not None:
+            found.append((expected + len(found), rest))
+        elif fed or not _note_ended(found[-1][1], width):
+            found[-1] = (found[-1][0], found[-1][1] + "\n" + ln)
+        else:
+            break
+        i += 1
+    return i, found
+
+
+def _note_ended(note: str, width: int) -> bool:
+    """A note's last line ends it when it closes a sentence short of the full line width."""
+    last = note.rsplit("\n", 1)[-1].strip()
+    return bool(re.search(r"[.!?)»]$", last)) and len(last) < 0.9 * width
+
+
+def _mark_markers(body: str, notes: list[RawFootnote]) -> str:
+    """Each note's marker becomes a layout marker: on the note's page (else the page before), in
+    order after the previous marker, glued digits before spaced ones before a digit alone."""
+    pages = body.split("\f")
+    pos = {}  # page index -> offset after the last marker placed there
+    for note in notes:
+        for p in (note.page - 1, note.page - 2):
+            if not 0 <= p < len(pages):
+                continue
+            found = None
+            for how in MARKER_KINDS:
+                found = _marker(note.number, how).search(pages[p], pos.get(p, 0))
+                if found:
+                    break
+            if found:
+                s, e = found.start(), found.end()
+                pages[p] = pages[p][:s] + mark(note.number) + pages[p][e:]
+                pos[p] = s + len(mark(note.number))
                 break
-        if ok:
-            return i
-    return len(lines)
-
-
-def _mark_glued(body: str, numbers: list[int]) -> str:
-    """Glued digits that are the next footnote number in order become markers."""
-    pending = list(numbers)
-    out, pos = [], 0
-    for m in GLUED.finditer(body):
-        if pending and int(m.group(1)) == pending[0]:
-            out.append(body[pos:m.start()] + mark(m.group(1)))
-            pos = m.end()
-            pending.pop(0)
-    out.append(body[pos:])
-    return "".join(out)
+    return "\f".join(pages)
 
 
 def _paragraphs(lines: list[str]) -> str:
