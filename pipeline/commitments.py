@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .compounds import rejoin
 from .deadlines import find_deadline
 from .model import Commitment
 
@@ -46,6 +47,7 @@ def actor(sentence: str) -> str:
 
 def classify(sentence: str, has_deadline: bool) -> str | None:
     """'fulfilment', 'new' or None for one sentence."""
+    sentence = rejoin(sentence)
     r = rules()
     if any(p.search(sentence) for p in r.fulfilment):
         return "fulfilment"

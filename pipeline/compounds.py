@@ -19,7 +19,14 @@ LINKS = ("s", "en", "e", "n")  # linking sounds: "welzijn-s-akkoord", "boek-en-k
 
 @lru_cache(maxsize=1)
 def lexicon() -> frozenset[str]:
+    return frozenset(w for w in vocabulary() if len(w) >= MIN_TAIL - 1)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> frozenset[str]:
+    """Every Dutch word form spaCy knows (lemma data and stop words), lower case."""
     import spacy_lookups_data
+    from spacy.lang.nl.stop_words import STOP_WORDS
     import srsly
     base = os.path.join(os.path.dirname(spacy_lookups_data.__file__), "data")
     lookup = srsly.read_gzip_json(os.path.join(base, "nl_lemma_lookup.json.gz"))
@@ -27,7 +34,7 @@ def lexicon() -> frozenset[str]:
     words = set(lookup) | set(lookup.values())
     for lemmas in index.values():
         words.update(lemmas)
-    return frozenset(w.lower() for w in words if w.isalpha() and len(w) >= MIN_TAIL - 1)
+    return frozenset(w.lower() for w in words | STOP_WORDS if w.isalpha())
 
 
 def _head(head: str, lex: frozenset[str]) -> str | None:
@@ -64,3 +71,22 @@ def expand(text: str) -> str:
         if word[0].islower():  # names ("Nederland") are not split
             parts.extend(split(word))
     return " ".join(parts)
+
+
+WORD = re.compile(r"[A-Za-zà-ÿ]+")
+
+
+def rejoin(text: str) -> str:
+    """Words a converter split where a soft hyphen stood ("Ik be schouw", "afge - daan") joined again:
+    two neighbours that make a known word while one of them is none."""
+    known = vocabulary()
+    words = list(WORD.finditer(text))
+    out, pos, joined_at = [], 0, -1
+    for a, b in zip(words, words[1:]):
+        if (text[a.end():b.start()] in (" ", " - ") and b.group()[0].islower() and a.start() != joined_at
+                and (a.group() + b.group()).lower() in known
+                and (a.group().lower() not in known or b.group() not in known)):
+            out.append(text[pos:a.end()])
+            pos = joined_at = b.start()
+    out.append(text[pos:])
+    return "".join(out)

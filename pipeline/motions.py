@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .compounds import rejoin
 from .model import Motion, MotionMention
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
@@ -54,6 +55,7 @@ class Sentence:
 
 
 def disposition(sentence: str) -> str:
+    sentence = rejoin(sentence)
     if rules().negation.search(sentence):
         return "genoemd"
     for name, pats in rules().dispositions:

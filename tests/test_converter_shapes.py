@@ -1,0 +1,95 @@
+"""One page pair of a letter of our own, written as each converter writes it: the same notes come back.
+
+Rows are the habits seen in poppler, pdfplumber, pypdfium2 and pdfminer output: note numbers glued to
+the note text or not, markers glued, spaced or alone on a line, form feeds or none, the page foot
+("Pagina 1 van 2") glued to the next running header, a note glued onto the body line above it.
+"""
+import pytest
+
+from pipeline.compounds import rejoin
+from pipeline.extract_text import parse
+from pipeline.layout import assemble
+
+HEADER = "Ministerie van Infrastructuur en Waterstaat"
+P1 = ["Geachte voorzitter,",
+      "Met deze brief informeer ik u over de voortgang van het programma dijkversterking. Zoals toegezegd in",
+      "het commissiedebat{m1} stuur ik u voor het zomerreces de eerste evaluatie. Daarmee geef ik invulling",
+      "aan de motie van het lid Bakker c.s.{m2} Ook verken ik met de waterschappen de verdere aanpak."]
+P2 = ["De waterschappen ronden de planstudies voor 168 kilometer dijk af in 2026. Ik beschouw de motie",
+      "Bakker c.s. hiermee als afgedaan.{m3} Over de kosten informeer ik u in het najaar.",
+      "Hoogachtend,"]
+NOTES1 = ["Kamerstuk 27 625, nr. 641.", "Kamerstukken II 2024/25, 32 698, nr. 112."]
+NOTES2 = ["Kst. 32698-112."]
+WANT = [(1, NOTES1[0]), (2, NOTES1[1]), (3, NOTES2[0])]
+
+
+def page(lines, notes, first, number, glue, marker):
+    body = "\n".join(lines).format(**{f"m{first + i}": marker(first + i) for i in range(len(notes))})
+    foot = "\n".join(f"{first + i}{glue}{t}" for i, t in enumerate(notes))
+    return f"{HEADER}\n\n{body}\n{foot}\nPagina {number} van 2"
+
+
+def letter(glue="", marker=str, feed="\f", foot_glued=False):
+    text = page(P1, NOTES1, 1, 1, glue, marker) + feed + page(P2, NOTES2, 3, 2, glue, marker)
+    if foot_glued:  # pypdfium2: "Pagina 1 van 2Ministerie van …"
+        text = text.replace(f"Pagina 1 van 2{feed}{HEADER}", f"Pagina 1 van 2{HEADER}")
+    return text
+
+
+CASES = {
+    "pdftotext": letter(),
+    "pdftotext-nopgbrk": letter(feed="\n\n"),
+    "pdfplumber-noff": letter(feed="\n"),
+    "spaced-numbers": letter(glue=" "),
+    "spaced-markers": letter(marker=lambda n: f" {n}"),
+    "pypdfium2": letter(feed="\n", foot_glued=True),
+    "markers-alone": letter(marker=lambda n: f"\n{n}\n"),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_converter_gives_the_same_notes(name):
+    lay = parse(CASES[name])
+    text, blocks, notes = assemble(lay.body, lay.notes)
+    assert [(n.number, n.text) for n in notes] == WANT
+    assert all(n.anchor is not None for n in notes)
+    assert "Pagina" not in text and HEADER not in text and "32 698" not in text
+    assert "Ook verken ik met de waterschappen" in text and "Over de kosten informeer ik u" in text
+
+
+def test_note_glued_onto_the_body_line_above():
+    # pdftotext undoes "ge-" at a line end by joining the next line in reading order: the first note.
+    lines = letter().split("\n")
+    i = lines.index("1" + NOTES1[0])
+    lines[i - 1:i + 1] = [lines[i - 1] + "schappen1" + NOTES1[0]]
+    lay = parse("\n".join(lines))
+    _, _, notes = assemble(lay.body, lay.notes)
+    assert [(n.number, n.text) for n in notes] == WANT
+
+
+def test_a_body_line_opening_with_a_number_is_no_note():
+    text = letter().replace("De waterschappen ronden", "3 waterschappen ronden")
+    lay = parse(text)
+    _, _, notes = assemble(lay.body, lay.notes)
+    assert [(n.number, n.text) for n in notes] == WANT
+
+
+def test_no_form_feed_no_page_numbers_does_not_swallow_the_body():
+    text = letter(feed="\n").replace("Pagina 1 van 2\n", "").replace("\nPagina 2 van 2", "")
+    lay = parse(text)
+    body, _, notes = assemble(lay.body, lay.notes)
+    assert [(n.number, n.text) for n in notes] == WANT
+    assert "De waterschappen ronden de planstudies" in body
+
+
+@pytest.mark.parametrize("split, joined", [
+    ("Ik be schouw de motie", "Ik beschouw de motie"),
+    ("hiermee als afge - daan.", "hiermee als afgedaan."),
+    ("en kele weken", "enkele weken"),
+    # two words that are words stay apart
+    ("ver weg van de kust", "ver weg van de kust"),
+    ("zorg en welzijn", "zorg en welzijn"),
+    ("beschouw de motie", "beschouw de motie"),
+])
+def test_rejoin_split_words(split, joined):
+    assert rejoin(split) == joined
