@@ -111,6 +111,9 @@ def summary_markdown(summary: ingest.Summary) -> str:
     failed = [o for o in summary.outcomes if o.status == "failed"]
     if failed:
         lines += ["", "Failed:", *(f"- `{o.path}`: {o.stage}: {o.error}" for o in failed)]
+    suspect = [(o.path, w) for o in summary.outcomes for w in o.warnings]
+    if suspect:
+        lines += ["", "Suspect (stored; see document_checks):", *(f"- `{p}`: {w}" for p, w in suspect)]
     return "\n".join(lines)
 
 

@@ -68,6 +68,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or fold
         elif o.status == "missing":
             out.print(f"[yellow]missing[/yellow] {o.path}: stored, but the file is gone (--prune deletes it)",
                       highlight=False)
+        for w in o.warnings:
+            out.print(f"[yellow]suspect[/yellow] {o.path}: {w} (see document_checks)", highlight=False)
     raise typer.Exit(0 if summary.ok else 1)
 
 

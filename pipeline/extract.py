@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from .checks import check
 from .errors import IngestError
 from .extract_pdf import extract_pdf
 from .extract_text import decode, parse
@@ -36,8 +37,10 @@ def extract(path: Path, data: bytes | None = None) -> Document:
             raise IngestError("extract", "not a PDF (no %PDF header)")
         lay = extract_pdf(str(path))
         shape, body, notes, furniture, head, pages = "pdf", lay.body, lay.notes, lay.furniture, lay.letterhead, lay.pages
+        source, empty_pages = lay.source, lay.empty_pages
     else:
-        lay = parse(decode(data))
+        source, empty_pages = decode(data), []
+        lay = parse(source)
         shape, body, notes, furniture, head = lay.shape, lay.body, lay.notes, lay.furniture, lay.letterhead
         pages = body.count("\f") + 1
     text, blocks, footnotes = assemble(body, notes)
@@ -48,5 +51,7 @@ def extract(path: Path, data: bytes | None = None) -> Document:
     meta = extract_metadata(f"{first_page}\n{head}" if head else text[:1500], text,
                             [b.text for b in blocks if b.kind == "heading"])
     meta = apply_sidecar(meta, sidecar(path))
-    return Document(source_path=str(path), sha256=sha256(data), shape=shape, text=text, blocks=blocks,
-                    footnotes=footnotes, furniture=[Furniture(*f) for f in furniture], meta=meta, pages=pages)
+    doc = Document(source_path=str(path), sha256=sha256(data), shape=shape, text=text, blocks=blocks,
+                   footnotes=footnotes, furniture=[Furniture(*f) for f in furniture], meta=meta, pages=pages)
+    doc.checks = check(source, doc, empty_pages)
+    return doc

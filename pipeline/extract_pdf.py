@@ -38,6 +38,8 @@ class PdfLayout:
     furniture: list[tuple[str, str, int]]  # (kind, text, page)
     letterhead: str
     pages: int
+    source: str  # every glyph, page by page: what the conservation check counts
+    empty_pages: list[int]
 
 
 def _open(path: str):
@@ -123,6 +125,8 @@ def extract_pdf(path: str) -> PdfLayout:
             sizes.update(round(c["size"], 1) for c in p.chars if c["text"].strip())
         body_size = sizes.most_common(1)[0][0]
         pages = [_lines(p, i, body_size) for i, p in enumerate(pdf.pages, start=1)]
+        source = "\n".join("".join(c["text"] for c in p.chars) for p in pdf.pages)
+        empty = [i for i, p in enumerate(pdf.pages, start=1) if not any(c["text"].strip() for c in p.chars)]
     furn = furniture_lines([[ln.text.replace("\x00", "") for ln in lines] for lines in pages])
     furniture: list[tuple[str, str, int]] = []
     notes: list[RawFootnote] = []
@@ -159,7 +163,8 @@ def extract_pdf(path: str) -> PdfLayout:
         return mark(m.group(1)) if int(m.group(1)) in numbers else m.group(1)
 
     body = re.sub(r"\x00(\d+)", unmark, "\f".join(page_texts))
-    return PdfLayout(body, notes, furniture, "\n".join(letterhead), len(pages))
+    furniture += [("letterhead", ln, 1) for ln in letterhead if ln.strip()]
+    return PdfLayout(body, notes, furniture, "\n".join(letterhead), len(pages), source, empty)
 
 
 def _page_body(lines: list[Line], body_size: float, letterhead: list[str]) -> str:

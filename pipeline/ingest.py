@@ -54,6 +54,7 @@ class Outcome:
     stage: str | None = None
     error: str | None = None
     counts: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # from the conservation check: stored, but suspect
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ def save(con: duckdb.DuckDBPyConnection, prepared: Prepared, embedder: Embedder,
     store.write_document(con, doc, analysis, passages, pipeline_version(), replaces)
     counts = {"passages": len(passages), "footnotes": len(doc.footnotes), "citations": len(analysis.citations),
               "motions": len(analysis.motions), "commitments": len(analysis.commitments)}
-    return Outcome(prepared.path, status, doc.doc_id, counts=counts)
+    return Outcome(prepared.path, status, doc.doc_id, counts=counts,
+                   warnings=list(doc.checks.warnings) if doc.checks else [])
 
 
 def fail(con: duckdb.DuckDBPyConnection, path: str, exc: BaseException, sha: str | None = None) -> Outcome:

@@ -42,6 +42,21 @@ class Furniture:
 
 
 @dataclass
+class Checks:
+    """What the conservation check found (pipeline/checks.py); `warnings` empty when all is well."""
+    shape: str
+    input_chars: int  # letters and digits of the input
+    coverage: float  # share of them found in body, footnotes or furniture
+    excess: float  # letters found beyond the input's
+    body_share: float
+    footnotes: int
+    longest_footnote: int
+    numbering_gaps: list[int]
+    empty_pages: list[int]
+    warnings: list[str]
+
+
+@dataclass
 class Document:
     source_path: str
     sha256: str
@@ -52,6 +67,7 @@ class Document:
     furniture: list[Furniture] = field(default_factory=list)
     meta: Metadata = field(default_factory=Metadata)
     pages: int = 1
+    checks: Checks | None = None
 
     @property
     def doc_id(self) -> str:

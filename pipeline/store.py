@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS blocks (
 CREATE TABLE IF NOT EXISTS footnotes (
     doc_id VARCHAR, number INTEGER, text VARCHAR, page INTEGER, anchor INTEGER);
 CREATE TABLE IF NOT EXISTS furniture (doc_id VARCHAR, kind VARCHAR, text VARCHAR, page INTEGER);
+CREATE TABLE IF NOT EXISTS document_checks (
+    doc_id VARCHAR PRIMARY KEY, shape VARCHAR, input_chars INTEGER, coverage DOUBLE, excess DOUBLE,
+    body_share DOUBLE, footnotes INTEGER, longest_footnote INTEGER, numbering_gaps INTEGER[],
+    empty_pages INTEGER[], warnings VARCHAR[]);
 CREATE TABLE IF NOT EXISTS citations (
     doc_id VARCHAR, citation_id VARCHAR, kind VARCHAR, dossier VARCHAR, addition VARCHAR,
     ondernummer VARCHAR, vergaderjaar VARCHAR, chamber VARCHAR, raw VARCHAR, location VARCHAR,
@@ -51,7 +55,7 @@ CREATE TABLE IF NOT EXISTS ingest_errors (
     path VARCHAR, sha256 VARCHAR, stage VARCHAR, error VARCHAR, "at" TIMESTAMP);
 """
 VIEWS = Path(__file__).with_name("views.sql")
-DOC_TABLES = ("blocks", "footnotes", "furniture", "citations", "motions", "motion_mentions",
+DOC_TABLES = ("blocks", "footnotes", "furniture", "document_checks", "citations", "motions", "motion_mentions",
               "motion_texts", "commitments", "passages", "passage_topics")
 
 
@@ -172,6 +176,11 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
         _insert(con, "blocks", [(doc.doc_id, i, b.kind, b.page, b.text, b.start, b.end) for i, b in enumerate(doc.blocks)])
         _insert(con, "footnotes", [(doc.doc_id, f.number, f.text, f.page, f.anchor) for f in doc.footnotes])
         _insert(con, "furniture", [(doc.doc_id, f.kind, f.text, f.page) for f in doc.furniture])
+        if doc.checks:
+            k = doc.checks
+            _insert(con, "document_checks", [(doc.doc_id, k.shape, k.input_chars, k.coverage, k.excess, k.body_share,
+                                               k.footnotes, k.longest_footnote, k.numbering_gaps, k.empty_pages,
+                                               k.warnings)])
         _insert(con, "citations", [
             (doc.doc_id, c.citation_id, c.kind, c.dossier, c.addition, c.ondernummer, c.vergaderjaar, c.chamber,
              c.raw, "footnote" if c.footnote is not None else "body", c.footnote, c.page, c.sentence,
