@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import tomllib
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import IngestError
@@ -18,7 +20,24 @@ KENMERK = re.compile(r"(?:^|\n)\s*(?:Ons\s+)?kenmerk\s*:?\s+([A-Z0-9][\w./-]*\d[
 KAMERSTUK_HEAD = re.compile(r"(?:^|\n)\s*(\d{2}\s?\d{3}(?:[ -][A-Z]{1,5})?)\s+([A-Z][^\n]{3,})\n(?:[^\n]*\n){0,3}?\s*Nr\.\s*(\d+)\s+([A-Z ,.'-]{4,})", re.M)
 MINISTRY = re.compile(r"(?:^|\n)\s*(Ministerie van [^\n]+?(?:,\s*\n\s*[A-Z][a-z][^\n]{0,40})?)\s*(?:\n|$)")
 MINISTER_OF = re.compile(r"\b(?:MINISTER|STAATSSECRETARIS)\s+VAN\s+([A-Z][A-Z ,-]+?)(?:\n|$|\s{2})")
-MOTION_DOC = re.compile(r"De Kamer,\s+gehoord de beraadslaging", re.I)
+OPENING = 2000  # characters of a paper in which its kind is named
+MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+@lru_cache(maxsize=1)
+def kinds() -> list[tuple[str, list[re.Pattern], list[re.Pattern]]]:
+    """(kind, opening patterns, anywhere patterns) from models/doctypes.toml, in order."""
+    data = tomllib.loads((MODELS / "doctypes.toml").read_text(encoding="utf-8"))
+    return [(k["name"], [re.compile(p, re.I | re.M) for p in k.get("opening", [])],
+             [re.compile(p, re.I | re.M) for p in k.get("anywhere", [])]) for k in data["kind"]]
+
+
+def document_kind(opening: str, text: str) -> str:
+    """The first kind of models/doctypes.toml named in the opening of the paper (or anywhere in it)."""
+    for name, at_start, anywhere in kinds():
+        if any(p.search(opening) for p in at_start) or any(p.search(text) for p in anywhere):
+            return name
+    return "other"
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -56,9 +75,6 @@ def extract_metadata(head: str, body: str, headings: list[str]) -> Metadata:
         meta.dossier = f"{number}-{addition}" if addition else number
         meta.ondernummer = m.group(3)
         meta.title = meta.title or m.group(2).strip()
-        kind = m.group(4).upper()
-        meta.doc_type = ("motie" if "MOTIE" in kind else "verslag schriftelijk overleg" if "SCHRIFTELIJK" in kind
-                         else "brief" if "BRIEF" in kind else "rapport" if "RAPPORT" in kind else "other")
     m = MINISTRY.search(text)
     if m:
         meta.sender = re.sub(r"\s+", " ", m.group(1)).strip().rstrip(",")
@@ -66,12 +82,7 @@ def extract_metadata(head: str, body: str, headings: list[str]) -> Metadata:
         m = MINISTER_OF.search(text)
         if m:
             meta.sender = "Ministerie van " + m.group(1).strip().title().replace(" En ", " en ")
-    if MOTION_DOC.search(text):
-        meta.doc_type = "motie"
-    elif not m and re.search(r"VERSLAG VAN EEN SCHRIFTELIJK OVERLEG", text):
-        meta.doc_type = "verslag schriftelijk overleg"
-    elif not re.search(r"Geachte|BRIEF VAN", text) and meta.doc_type == "brief":
-        meta.doc_type = "rapport" if re.search(r"\brapport\b", (meta.title or "").lower()) else "other"
+    meta.doc_type = document_kind(text[:OPENING], head + "\n" + body)
     meta.title = meta.title or (headings[0] if headings else None)
     return meta
 

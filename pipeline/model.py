@@ -13,7 +13,7 @@ class Metadata:
     dossier: str | None = None
     ondernummer: str | None = None
     sender: str | None = None
-    doc_type: str = "brief"  # brief | verslag schriftelijk overleg | motie | rapport | other
+    doc_type: str = "other"  # a kind of models/doctypes.toml: brief, motie, verslag schriftelijk overleg, …
 
 
 @dataclass

@@ -7,7 +7,7 @@ Components, in order (each registered with ``@Language.factory``):
 * ``kst_motions``: motion mentions (``doc.spans["motions"]``, ``span._.motion``);
 * ``kst_commitments``: commitments with deadlines (``doc.spans["commitments"]``, ``span._.commitment``).
 
-Document context (footnotes with their marker offsets, the document date) travels
+Document context (footnotes with their marker offsets, the document date, the Kamer's turns) travels
 in ``doc.user_data["kst"]``.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ from .citations import find_citations
 from .commitments import find_commitments
 from .model import Analysis, Citation, Document
 from .motions import Sentence, find_mentions, group, parse_motion_document
+from .voice import kamer_turns
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 for _name in ("citation", "motion", "commitment"):
@@ -144,7 +145,10 @@ def make_motions(nlp: Language, name: str):
 @Language.factory("kst_commitments")
 def make_commitments(nlp: Language, name: str):
     def component(doc: Doc) -> Doc:
-        found = find_commitments(_sentences(doc), doc.user_data.get("kst", {}).get("date"))
+        ctx = doc.user_data.get("kst", {})
+        turns = ctx.get("kamer", [])  # the Kamer's questions commit no one
+        sentences = [s for s in _sentences(doc) if not any(a <= s.start < b for a, b in turns)]
+        found = find_commitments(sentences, ctx.get("date"))
         _span_group(doc, "commitments", "commitment", ((c.start, c.end, c) for c in found))
         return doc
     return component
@@ -170,7 +174,8 @@ def _doc_for(document: Document) -> tuple[Doc, list[Citation]]:
         if ref and fn.anchor is not None:
             anchors.append((fn.anchor, ref))
     doc = nlp().make_doc(document.text)
-    doc.user_data["kst"] = {"anchors": anchors, "date": document.meta.date}
+    doc.user_data["kst"] = {"anchors": anchors, "date": document.meta.date,
+                            "kamer": kamer_turns(document.blocks, document.meta.doc_type)}
     return doc, notes
 
 

@@ -1,0 +1,50 @@
+"""Turns in papers of questions and answers: the stretches of text in which the Kamer speaks.
+
+A verslag schriftelijk overleg, a lijst van vragen en antwoorden, answers to Kamervragen and a nota
+naar aanleiding van het verslag hold the Kamer's questions beside the government's answers; only
+the government's words can commit it. Rules are data: models/voice.toml.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from .model import Block
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[dict[str, list[re.Pattern]], dict[str, list[re.Pattern]], dict[str, dict]]:
+    data = tomllib.loads((MODELS / "voice.toml").read_text(encoding="utf-8"))
+    opening = {who: [re.compile(p, re.I) for p in ps] for who, ps in data["patterns"].items()}
+    inline = {who: [re.compile(p) for p in ps] for who, ps in data["inline"].items()}
+    return opening, inline, data["kinds"]
+
+
+def kamer_turns(blocks: list[Block], doc_type: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the text in which the Kamer speaks."""
+    opening, inline, kinds = rules()
+    kind = kinds.get(doc_type)
+    if kind is None:
+        return []
+    turns: list[tuple[int, int]] = []
+    voice = kind["first"]
+    for b in blocks:
+        # (offset, who) where a voice is named: at the block start, or inline ("… ? Antwoord 7 Zoals …")
+        said = [(b.start, who) for who, ps in opening.items() if any(p.match(b.text.lstrip()) for p in ps)][:1]
+        said += sorted((b.start + m.start(), who) for who, ps in inline.items() for p in ps for m in p.finditer(b.text)
+                       if m.start() > 0)
+        if not kind["sticky"]:
+            voice = kind["first"]
+        cuts = [(b.start, voice), *said]
+        for (start, who), (end, _) in zip(cuts, [*cuts[1:], (b.end, None)]):
+            if who == "kamer" and end > start:
+                if turns and turns[-1][1] >= start - 2:
+                    turns[-1] = (turns[-1][0], end)
+                else:
+                    turns.append((start, end))
+        voice = cuts[-1][1]
+    return turns
