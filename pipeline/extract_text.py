@@ -379,10 +379,17 @@ def _mark_markers(body: str, notes: list[RawFootnote]) -> str:
 
 
 def _paragraphs(lines: list[str]) -> str:
-    """Lines of a page to paragraphs: a short line that ends a sentence ends its paragraph."""
+    """Lines of a page to paragraphs: a short line that ends a sentence ends its paragraph, and a
+    short line that ends none is a heading of its own."""
     if not lines:
         return ""
     width = max(len(ln) for ln in lines)
+
+    def heading_like(ln: str) -> bool:
+        ln = ln.strip()
+        return (len(ln) < 0.8 * width and ln[:1].isupper() and len(ln.split()) <= 12 and not ln.endswith("-")
+                and not re.search(r"[.!?:;,]$", ln))
+
     out: list[str] = []
     for i, ln in enumerate(lines):
         out.append(ln.strip())
@@ -391,6 +398,7 @@ def _paragraphs(lines: list[str]) -> str:
         nxt = lines[i + 1].strip()
         short = len(ln.strip()) < 0.8 * width
         ends = re.search(r"[.!?:]$", ln.strip())
-        heading_like = short and not ends and nxt[:1].isupper() and len(ln.split()) <= 12 and not ln.endswith("-")
-        out.append("\n\n" if (short and ends) or heading_like or not ln.strip() else "\n")
+        heading = heading_like(ln) and nxt[:1].isupper()
+        out.append("\n\n" if (short and ends) or heading or not ln.strip() or (ends and heading_like(nxt))
+                   else "\n")
     return "".join(out)

@@ -14,7 +14,7 @@ from .model import Metadata
 MONTHS = {m: i for i, m in enumerate(
     "januari februari maart april mei juni juli augustus september oktober november december".split(), start=1)}
 DATE = r"(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})"
-DATE_LINE = re.compile(r"(?:^|\n)\s*(?:Datum\s*:?\s+|Voorgesteld\s+(?:op\s+)?|(?:Den Haag|'s-Gravenhage)\s*,\s*)" + DATE, re.I)
+DATE_LINE = re.compile(r"(?:^|\n)\s*(?:Datum\s*:?\s+|(?:Voorgesteld|Vastgesteld|Ontvangen)\s+(?:op\s+)?|(?:Den Haag|'s-Gravenhage)\s*,\s*)" + DATE, re.I)
 TITLE_LINE = re.compile(r"(?:^|\n)\s*(?:Betreft|Onderwerp|Document)\s*:?[ \t]+(.+)", re.I)
 KENMERK = re.compile(r"(?:^|\n)\s*(?:Ons\s+)?kenmerk\s*:?\s+([A-Z0-9][\w./-]*\d[\w./-]*)", re.I)
 KAMERSTUK_HEAD = re.compile(r"(?:^|\n)\s*(\d{2}\s?\d{3}(?:[ -][A-Z]{1,5})?)\s+([A-Z][^\n]{3,})\n(?:[^\n]*\n){0,3}?\s*Nr\.\s*(\d+)\s+([A-Z ,.'-]{4,})", re.M)

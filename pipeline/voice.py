@@ -14,6 +14,7 @@ from pathlib import Path
 from .model import Block
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
+SECTION_NUMBER = re.compile(r"^(?:[IVX]{1,4}|\d{1,2}(?:\.\d{1,2})*)[.)]?\s+")  # "II Reactie …", "3.1 Vragen …"
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +35,8 @@ def kamer_turns(blocks: list[Block], doc_type: str) -> list[tuple[int, int]]:
     voice = kind["first"]
     for b in blocks:
         # (offset, who) where a voice is named: at the block start, or inline ("… ? Antwoord 7 Zoals …")
-        said = [(b.start, who) for who, ps in opening.items() if any(p.match(b.text.lstrip()) for p in ps)][:1]
+        head = SECTION_NUMBER.sub("", b.text.lstrip(), count=1)
+        said = [(b.start, who) for who, ps in opening.items() if any(p.match(head) for p in ps)][:1]
         said += sorted((b.start + m.start(), who) for who, ps in inline.items() for p in ps for m in p.finditer(b.text)
                        if m.start() > 0)
         if not kind["sticky"]:

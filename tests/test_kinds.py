@@ -1,0 +1,53 @@
+"""Document kinds, and the Kamer's turns in papers of questions and answers (sample papers of our own)."""
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import prepare
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+KINDS = {
+    "2024-06-20_lerarentekort-voortgang.txt": "brief",
+    "2025-03-12_hwbp-voortgang.pdf": "brief",
+    "2025-04-17_natuurherstel-stikstof.txt": "brief",
+    "2025-03-12_motie-van-der-graaf-waterschappen.txt": "motie",
+    "2025-05-22_verslag-schriftelijk-overleg-drinkwater.txt": "verslag schriftelijk overleg",
+    "2025-04-03_nota-naar-aanleiding-van-het-verslag-waterwet.txt": "nota naar aanleiding van het verslag",
+    "2025-06-05_rapport-evaluatie-waterschapsverkiezingen.txt": "rapport",
+    "2025-02-13_besluitenlijst-procedurevergadering-iw.txt": "besluitenlijst",
+    "2025-03-12_bijlage-planning-dijkversterkingen.txt": "bijlage",
+}
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_kind(name):
+    assert prepare(CORPUS / name).document.meta.doc_type == KINDS[name]
+
+
+def commitments(name):
+    return [(c.kind, str(c.deadline), c.text) for c in prepare(CORPUS / name).analysis.commitments]
+
+
+def test_verslag_commits_only_the_minister():
+    assert commitments("2025-05-22_verslag-schriftelijk-overleg-drinkwater.txt") == [
+        ("new", "2025-12-21", "Over de uitkomsten informeer ik uw Kamer in het najaar van 2025."),
+        ("new", "2025-07-03", "Het tijdpad voor de vergunningverlening stuur ik u voor het zomerreces."),
+        ("new", "2025-12-31", "Met de nieuwe Beleidsnota Drinkwater, die ik u eind 2025 zal toezenden, geef ik "
+                              "invulling aan de motie van het lid Kröger c.s."),
+    ]
+
+
+def test_nota_skips_the_quoted_questions():
+    assert commitments("2025-04-03_nota-naar-aanleiding-van-het-verslag-waterwet.txt") == [
+        ("new", "2025-06-30", "De regering zal uw Kamer voor 1 juli 2025 informeren over de kosten voor de provincies."),
+        ("new", "2027-03-31", "Uw Kamer ontvangt de evaluatie in het eerste kwartaal van 2027."),
+    ]
+
+
+def test_rapport_lists_motions_and_literature_notes():
+    p = prepare(CORPUS / "2025-06-05_rapport-evaluatie-waterschapsverkiezingen.txt")
+    assert [(m.movers, m.ref) for m in p.analysis.motions] == [
+        (["Van der Graaf"], "36200-XII-48"), (["Bisschop", "Grinwis"], "29689-1117")]
+    assert [n.number for n in p.document.footnotes] == [1, 2, 3]
+    assert "Literatuurlijst" in p.document.text and p.analysis.commitments == []
