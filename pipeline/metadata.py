@@ -79,7 +79,7 @@ def extract_metadata(head: str, body: str, headings: list[str]) -> Metadata:
     if m:
         meta.sender = re.sub(r"\s+", " ", m.group(1)).strip().rstrip(",")
     else:
-        m = MINISTER_OF.search(text)
+        m = MINISTER_OF.search(re.sub(r"(?<=[A-Z,]) ?\n(?=[A-Z]{2})", " ", text))  # a title in capitals wraps
         if m:
             meta.sender = "Ministerie van " + m.group(1).strip().title().replace(" En ", " en ")
     meta.doc_type = document_kind(text[:OPENING], head + "\n" + body)
