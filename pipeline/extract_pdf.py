@@ -125,6 +125,7 @@ def extract_pdf(path: str) -> PdfLayout:
             sizes.update(round(c["size"], 1) for c in p.chars if c["text"].strip())
         body_size = sizes.most_common(1)[0][0]
         pages = [_lines(p, i, body_size) for i, p in enumerate(pdf.pages, start=1)]
+        heights = [p.height for p in pdf.pages]
         source = "\n".join("".join(c["text"] for c in p.chars) for p in pdf.pages)
         empty = [i for i, p in enumerate(pdf.pages, start=1) if not any(c["text"].strip() for c in p.chars)]
     furn = furniture_lines([[ln.text.replace("\x00", "") for ln in lines] for lines in pages])
@@ -141,6 +142,9 @@ def extract_pdf(path: str) -> PdfLayout:
                 furniture.append((kind, ln.text.replace("\x00", ""), ln.page))
             else:
                 body.append(ln)
+        foot = _colofon(body, heights[p], body_size)
+        furniture += [("colofon", ln.text.replace("\x00", ""), ln.page) for ln in body[foot:]]
+        body = body[:foot]
         # The footnote zone: the run of small-font lines at the foot of the page.
         zone_start = len(body)
         while zone_start > 0 and body[zone_start - 1].size < 0.92 * body_size:
@@ -165,6 +169,20 @@ def extract_pdf(path: str) -> PdfLayout:
     body = re.sub(r"\x00(\d+)", unmark, "\f".join(page_texts))
     furniture += [("letterhead", ln, 1) for ln in letterhead if ln.strip()]
     return PdfLayout(body, notes, furniture, "\n".join(letterhead), len(pages), source, empty)
+
+
+def _colofon(lines: list[Line], height: float, body_size: float) -> int:
+    """Index of a colofon standing apart at the very foot of the page ("ah-tk-20232024-2313",
+    "ISSN …", "’s-Gravenhage 2024 Tweede Kamer, …"), len(lines) when there is none: a few lines in
+    the bottom eighth of the page, far below the rest, none of them a footnote."""
+    i = len(lines)
+    while i > 0 and lines[i - 1].top > 0.88 * height and len(lines) - i < 4:
+        i -= 1
+    if i == len(lines) or any(FOOTNOTE_START.match(ln.text.lstrip("\x00")) for ln in lines[i:]):
+        return len(lines)
+    if i and lines[i].top - lines[i - 1].bottom < 3 * body_size:
+        return len(lines)
+    return i
 
 
 def _page_body(lines: list[Line], body_size: float, letterhead: list[str]) -> str:
