@@ -180,9 +180,9 @@ def _markdown(text: str) -> TextLayout:
 
 def _md_as_pdf_text(text: str) -> str:
     """Markdown to the pdf-text shape: "-----" rules are page breaks, "[3 ]" markers glued digits."""
-    text = re.sub(r"(?m)^\s*-{5,}\s*$", "\f", text)
     text = re.sub(r"\[(\d{1,3})\s*\]", r"\1", text)
-    return "\n".join(_md_plain(re.sub(r"^\s*#{1,6}\s*", "", ln)) for ln in text.split("\n"))
+    text = "\n".join(_md_plain(re.sub(r"^\s*#{1,6}\s*", "", ln)) for ln in text.split("\n"))
+    return re.sub(r"(?m)^[ \t]*-{5,}[ \t]*$", "\f", text)
 
 
 def _md_paragraph(p: str) -> str:

@@ -53,10 +53,19 @@ def hyphen_vocabulary(text: str) -> set[str]:
     return vocab
 
 
-def _furniture_key(line: str) -> str:
-    # A page number before or after a running header varies per page: leave it out.
-    line = re.sub(r"^\s*(?:pagina\s+)?\d{1,4}\b|\b(?:pagina\s+)?\d{1,4}(?:\s*(?:van|/)\s*\d{1,4})?\s*$", "", line, flags=re.I)
-    return re.sub(r"\s+", " ", line).strip().casefold()
+NUMBER_AT_EDGE = re.compile(r"^\s*(?:pagina\s+)?(\d{1,4})\b|\b(?:pagina\s+)?(\d{1,4})(?:\s*(?:van|/)\s*\d{1,4})?\s*$", re.I)
+
+
+def _furniture_keys(line: str, page: int) -> set[tuple[str, int | None]]:
+    """The line as it stands, and without its page number with that number less the page index:
+    a page number counts with the pages ("3", "4", "5" on pages 3 to 5); a footnote repeated as
+    note 5, 8 and 9 does not, and "Datum 5 oktober 2022" on every page repeats as it stands."""
+    whole = re.sub(r"\s+", " ", line).strip().casefold()
+    m = NUMBER_AT_EDGE.search(line)
+    if not m:
+        return {(whole, None)} - {("", None)}
+    rest = re.sub(r"\s+", " ", NUMBER_AT_EDGE.sub("", line)).strip().casefold()
+    return {(whole, None), (rest, int(m.group(1) or m.group(2)) - page)}
 
 
 def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
@@ -68,10 +77,10 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
              for i in [*range(min(EDGE, len(lines))), *range(max(0, len(lines) - EDGE), len(lines))]}
     per_page: Counter = Counter()
     for p in range(len(pages)):
-        per_page.update({_furniture_key(pages[q][i]) for q, i in edges if q == p} - {""})
+        per_page.update(set().union(*[_furniture_keys(pages[q][i], q) for q, i in edges if q == p]))
     need = max(2, (len(pages) + 1) // 2)
-    return {(p, i) for p, i in edges
-            if PAGE_NUMBER.match(pages[p][i]) or (len(pages) > 1 and per_page[_furniture_key(pages[p][i])] >= need)}
+    return {(p, i) for p, i in edges if PAGE_NUMBER.match(pages[p][i]) or (
+        len(pages) > 1 and any(per_page[k] >= need for k in _furniture_keys(pages[p][i], p)))}
 
 
 def join_lines(lines: list[str], vocab: set[str]) -> str:
