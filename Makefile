@@ -5,7 +5,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PREFECT_HOME := $(CURDIR)/data/prefect
 
-.PHONY: install install-test run test bench bench-quick clean corpus-pdf
+.PHONY: install install-test system-deps run test bench bench-quick clean corpus-pdf
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -21,7 +21,12 @@ run: install
 	$(BIN)/kst ingest corpus --db data/kamerstukken.duckdb
 	$(BIN)/kst stats --db data/kamerstukken.duckdb
 
-test: install-test
+# Debian's poppler-utils (pdftotext) for the converter matrix; installed when root, else those tests skip.
+system-deps:
+	@command -v pdftotext >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; } \
+		|| echo "pdftotext missing and not root: the pdftotext rows of the converter matrix will skip"
+
+test: install-test system-deps
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/python

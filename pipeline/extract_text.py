@@ -200,7 +200,8 @@ def _md_paragraph(p: str) -> str:
 # missing, so pages are found from the text too; a note zone is only as long as its notes run on.
 
 MAX_NOTE_LINES = 8
-PAGE_OF = re.compile(r"^\s*(pagina\s+\d{1,4}\s+(?:van|/)\s+\d{1,4})\s*(\S.*)?$", re.I)
+PAGE_OF = re.compile(r"^\s*(pagina\s+\d{1,4}\s+(?:van|/)\s+\d{1,4})\s*$", re.I)
+PAGE_OF_IN = re.compile(r"(?:^|(?<=\s))(Pagina\s+\d{1,4}\s+van\s+\d{1,4})(?!\d)")
 SOFT_HYPHEN = re.compile("[\u00ad\ufffe](?=\n|$)")
 # A marker digit: glued to a word or punctuation ("zorg.3", "afgedaan.5"), after one space
 # ("akkoord» 1,"), on a line of its own, or opening a line that goes on in lower case.
@@ -223,25 +224,27 @@ def _has_marker(text: str, n: int) -> bool:
 
 
 def _split_pages(text: str) -> tuple[list[list[str]], bool]:
-    """Pages as lines, and whether form feeds gave them. Without form feeds a page ends after its
-    "Pagina N van M" line, or before a running header that recurs on every page."""
+    """Pages as lines, and whether their ends are sure. Without form feeds a page ends after its
+    "Pagina N van M" line (sure), or before a running header that recurs on every page (not sure)."""
     text = SOFT_HYPHEN.sub("-", text).replace("\u00ad", "").replace("\ufffe", "")
     pages = []
     for chunk in text.split("\f"):
         lines = []
         for ln in chunk.split("\n"):
-            m = PAGE_OF.match(ln)
-            lines.extend([m.group(1), m.group(2)] if m and m.group(2) else [ln.rstrip()])
+            # "Kenmerk … Pagina 1 van 2Ministerie van …": a page foot glued to what stands beside it
+            parts = [p.strip() for p in PAGE_OF_IN.split(ln) if p.strip()] if PAGE_OF_IN.search(ln) else [ln.rstrip()]
+            lines.extend(parts)
         pages.append(lines)
     if len(pages) > 1:
         return pages, True
     lines = pages[0]
     cuts = {i + 1 for i, ln in enumerate(lines) if PAGE_OF.match(ln)}
+    sure = bool(cuts)  # a page that ends at its "Pagina N van M" line is as sure as one from a form feed
     if not cuts:
         keys = Counter(_key(ln) for ln in lines if len(ln.strip()) >= 12)
         cuts = {i for i, ln in enumerate(lines) if i > 0 and len(ln.strip()) >= 12 and keys[_key(ln)] >= 3}
     bounds = [0, *sorted(c for c in cuts if 0 < c < len(lines)), len(lines)]
-    return [lines[a:b] for a, b in zip(bounds, bounds[1:]) if a < b], False
+    return [lines[a:b] for a, b in zip(bounds, bounds[1:]) if a < b], sure
 
 
 def _key(line: str) -> str:
@@ -273,6 +276,8 @@ def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool
     """Body lines of one page, the notes at its foot appended to `notes`. Without form feeds a
     note zone can stand mid-"page" (pages joined by the converter): the body after it is a new page."""
     out: list[list[str]] = []
+    if notes and not _note_ended(notes[-1].text, 0):
+        lines = _continued_note(lines, notes[-1])
     while True:
         zone = _find_zone(lines, notes[-1].number + 1 if notes else 1, fed,
                           before + [ln for part in out for ln in part])
@@ -285,6 +290,22 @@ def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool
         lines = lines[end:]
         if not any(ln.strip() for ln in lines):
             return out
+
+
+def _continued_note(lines: list[str], note: RawFootnote) -> list[str]:
+    """A note left unfinished at the foot of the last page goes on at the foot of this one, above
+    this page's own notes: lines opening in lower case after a sentence end, a short line or a gap."""
+    expected = str(note.number + 1)
+    start = next((i for i, ln in enumerate(lines) if ln.strip().startswith(expected)), len(lines))
+    while start > 0 and not lines[start - 1].strip():
+        start -= 1
+    for j in range(start - 1, max(-1, start - 8), -1):
+        first = lines[j].strip()
+        prev = lines[j - 1].strip() if j else ""
+        if first[:1].islower() and (not prev or re.search(r"[.!?:]$", prev) or len(prev) < 40):
+            note.text += "\n" + "\n".join(ln.strip() for ln in lines[j:start] if ln.strip())
+            return [*lines[:j], *lines[start:]]
+    return lines
 
 
 def _find_zone(lines: list[str], expected: int, fed: bool, earlier: list[str]):
@@ -351,9 +372,9 @@ def _read_zone(lines: list[str], start: int, expected: int, fed: bool) -> tuple[
 
 
 def _note_ended(note: str, width: int) -> bool:
-    """A note's last line ends it when it closes a sentence short of the full line width."""
+    """A note's last line ends it when it closes a sentence short of the full line width (0: any)."""
     last = note.rsplit("\n", 1)[-1].strip()
-    return bool(re.search(r"[.!?)»]$", last)) and len(last) < 0.9 * width
+    return bool(re.search(r"[.!?)»]$", last)) and (not width or len(last) < 0.9 * width)
 
 
 def _mark_markers(body: str, notes: list[RawFootnote]) -> str:
@@ -400,5 +421,6 @@ def _paragraphs(lines: list[str]) -> str:
         ends = re.search(r"[.!?:]$", ln.strip())
         heading = heading_like(ln) and nxt[:1].isupper()
         out.append("\n\n" if (short and ends) or heading or not ln.strip() or (ends and heading_like(nxt))
+                   or SALUTATION.match(ln)
                    else "\n")
     return "".join(out)

@@ -140,7 +140,7 @@ def assemble(body: str, raw_notes: list[RawFootnote]) -> tuple[str, list[Block],
             if heading:
                 lines[0] = lines[0].replace(HEADING, "", 1)
             # A paragraph broken by a page break continues in lower case on the next page.
-            if (i == 0 or not paras) and paras and page_no > paras[-1][0] and not heading:
+            if paras and page_no > paras[-1][0] and not heading:  # the first paragraph of this page
                 prev_page, prev_lines, prev_heading = paras[-1]
                 first = unmarked(lines[0]).lstrip()
                 if not prev_heading and first[:1].islower() and not _ends_paragraph(prev_lines[-1]):

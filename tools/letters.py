@@ -163,8 +163,9 @@ def _render(letter: Letter, path: str | Path | None, total: int) -> Rendered:
                 pdf.set_font("Helvetica", "", SUP_PT)
                 pdf.text(x + 0.1, y - 1.6, str(n))
                 x += pdf.get_string_width(str(n)) + 0.1
-            if i + 1 < len(ln):
+            if i + 1 < len(ln):  # a space glyph, as word processors write, not only a gap
                 pdf.set_font("Helvetica", style, size)
+                pdf.text(x, y, " ")
                 x += pdf.get_string_width(" ")
 
     # Body lines, with the footnotes each line introduces.
