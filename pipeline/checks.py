@@ -22,9 +22,10 @@ def _letters(text: str) -> Counter:
     return Counter(c for c in text.casefold() if c.isalnum())
 
 
-def check(source: str, doc: Document, empty_pages: list[int] = ()) -> Checks:
+def check(source: str, doc: Document, empty_pages: list[int] = (), orphan_markers: list[int] = ()) -> Checks:
     """Figures and warnings for one extracted document; `source` is the text as read (for a PDF its
-    glyphs), `empty_pages` the PDF pages without a text layer."""
+    glyphs), `empty_pages` the PDF pages without a text layer, `orphan_markers` raised note
+    numbers in a PDF's body for which no footnote was found."""
     given = _letters(MARKUP.sub(" ", source))
     notes = "".join(f.text for f in doc.footnotes)
     numbers = "".join(str(f.number) * (1 + (f.anchor is not None)) for f in doc.footnotes)
@@ -52,9 +53,11 @@ def check(source: str, doc: Document, empty_pages: list[int] = ()) -> Checks:
         warnings.append(f"footnote numbers missing: {', '.join(map(str, gaps[:10]))}{' …' if len(gaps) > 10 else ''}")
     if out_of_order:
         warnings.append(f"footnote numbers out of sequence at {', '.join(map(str, out_of_order[:10]))}")
+    if orphan_markers:
+        warnings.append(f"note markers {', '.join(map(str, orphan_markers[:10]))} have no footnote")
     if empty_pages:
         warnings.append(f"no text on page {', '.join(map(str, empty_pages))} (scanned?)")
     return Checks(shape=doc.shape, input_chars=sum(given.values()), coverage=round(coverage, 4),
                   excess=round(excess, 4), body_share=round(body_share, 4), footnotes=len(doc.footnotes),
                   longest_footnote=len(longest.text) if longest else 0, numbering_gaps=gaps,
-                  empty_pages=list(empty_pages), warnings=warnings)
+                  empty_pages=list(empty_pages), orphan_markers=list(orphan_markers), warnings=warnings)

@@ -37,9 +37,9 @@ def extract(path: Path, data: bytes | None = None) -> Document:
             raise IngestError("extract", "not a PDF (no %PDF header)")
         lay = extract_pdf(str(path))
         shape, body, notes, furniture, head, pages = "pdf", lay.body, lay.notes, lay.furniture, lay.letterhead, lay.pages
-        source, empty_pages = lay.source, lay.empty_pages
+        source, empty_pages, orphans = lay.source, lay.empty_pages, lay.orphan_markers
     else:
-        source, empty_pages = decode(data), []
+        source, empty_pages, orphans = decode(data), [], []
         lay = parse(source)
         shape, body, notes, furniture, head = lay.shape, lay.body, lay.notes, lay.furniture, lay.letterhead
         pages = body.count("\f") + 1
@@ -54,5 +54,5 @@ def extract(path: Path, data: bytes | None = None) -> Document:
     meta = apply_sidecar(meta, sidecar(path))
     doc = Document(source_path=str(path), sha256=sha256(data), shape=shape, text=text, blocks=blocks,
                    footnotes=footnotes, furniture=[Furniture(*f) for f in furniture], meta=meta, pages=pages)
-    doc.checks = check(source, doc, empty_pages)
+    doc.checks = check(source, doc, empty_pages, orphans)
     return doc

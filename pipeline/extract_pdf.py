@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .errors import IngestError
-from .layout import HEADING, PAGE_NUMBER, RawFootnote, furniture_lines, mark
+from .layout import HEADING, PAGE_NUMBER, RawFootnote, furniture_lines, mark, note_text
 
 FOOTNOTE_START = re.compile(r"^(\d{1,3})\s*(?=\S)")
 SALUTATION = re.compile(r"^(Geachte|Hooggeachte|Aan de [Vv]oorzitter)\b")
@@ -40,6 +40,7 @@ class PdfLayout:
     pages: int
     source: str  # every glyph, page by page: what the conservation check counts
     empty_pages: list[int]
+    orphan_markers: list[int]  # raised note numbers in the body with no footnote found
 
 
 def _open(path: str):
@@ -106,12 +107,15 @@ def _lines(page, page_no: int, body_size: float) -> list[Line]:
 
 
 def _note_number(text: str, expected: int | None) -> tuple[int | None, str]:
-    """The footnote number that opens a line; digits of the text may be glued to it ("1636200-XVI")."""
-    if expected is not None and text.startswith(str(expected)):
-        return expected, text[len(str(expected)):].strip()
-    m = FOOTNOTE_START.match(text)
-    if m and (expected is None or int(m.group(1)) > expected):
-        return int(m.group(1)), text[m.end():].strip()
+    """The footnote number that opens a line: the next one (or the one after, a note being missed),
+    digits of the text perhaps glued to it ("1636200-XVI"); a year opening a continued line is none."""
+    if expected is None:
+        m = FOOTNOTE_START.match(text)
+        return (int(m.group(1)), text[m.end():].strip()) if m else (None, text)
+    for n in (expected, expected + 1):
+        rest = "" if text.strip() == str(n) else note_text(text, n)  # the number on a line of its own
+        if rest is not None:
+            return n, rest
     return None, text
 
 
@@ -149,6 +153,9 @@ def extract_pdf(path: str) -> PdfLayout:
         zone_start = len(body)
         while zone_start > 0 and body[zone_start - 1].size < 0.92 * body_size:
             zone_start -= 1
+        if zone_start == len(body) or not (FOOTNOTE_START.match(body[zone_start].text.lstrip("\x00")) or notes):
+            unfinished = bool(notes) and not re.search(r"[.!?)»]$", notes[-1].text.strip())
+            zone_start = _plain_zone(body, notes[-1].number + 1 if notes else 1, heights[p], unfinished)
         zone = body[zone_start:]
         texts = [ln.text.replace("\x00", "") for ln in zone]
         if zone and (FOOTNOTE_START.match(texts[0]) or notes):
@@ -162,13 +169,33 @@ def extract_pdf(path: str) -> PdfLayout:
         page_texts.append(_page_body(body, body_size, letterhead))
 
     numbers = {n.number for n in notes}
+    orphans = sorted({int(n) for n in re.findall(r"\x00(\d+)", "\f".join(page_texts))} - numbers)
 
     def unmark(m: re.Match) -> str:
         return mark(m.group(1)) if int(m.group(1)) in numbers else m.group(1)
 
     body = re.sub(r"\x00(\d+)", unmark, "\f".join(page_texts))
     furniture += [("letterhead", ln, 1) for ln in letterhead if ln.strip()]
-    return PdfLayout(body, notes, furniture, "\n".join(letterhead), len(pages), source, empty)
+    return PdfLayout(body, notes, furniture, "\n".join(letterhead), len(pages), source, empty, orphans)
+
+
+def _plain_zone(lines: list[Line], expected: int, height: float, unfinished: bool) -> int:
+    """Notes set in the body's own size: the zone opens at the first line in the lower half of the
+    page that starts with the next note number whose raised marker stands above it. A note left
+    `unfinished` on the page before goes on in the lines right above, below a gap."""
+    marker = re.compile(f"\x00{expected}(?!\\d)")
+    opens = re.compile(f"\x00?{expected}(?!\\d)\\s*\\S")
+    for i, ln in enumerate(lines):
+        if ln.top > 0.5 * height and opens.match(ln.text) and any(marker.search(x.text) for x in lines[:i]):
+            if not unfinished or i < 2:
+                return i
+            pitch = statistics.median(b.top - a.top for a, b in zip(lines, lines[1:]))
+            j = i
+            while j > 1 and lines[j].top - lines[j - 1].top < 1.5 * pitch and lines[j - 1].top > 0.5 * height:
+                j -= 1
+            gap_above = lines[j].top - lines[j - 1].top >= 1.5 * pitch
+            return j if gap_above and lines[j].text[:1].islower() else i
+    return len(lines)
 
 
 def _colofon(lines: list[Line], height: float, body_size: float) -> int:

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from .errors import IngestError
-from .layout import HEADING, PAGE_NUMBER, RawFootnote, furniture_lines, mark
+from .layout import HEADING, PAGE_NUMBER, RawFootnote, furniture_lines, mark, note_text
 
 LETTERHEAD_LABEL = re.compile(
     r"^(Datum|Betreft|Kenmerk|Ons kenmerk|Uw kenmerk|Uw brief|Bijlage\(n\)|Bijlagen?|Bezoekadres|Postadres|"
@@ -318,7 +318,7 @@ def _find_zone(lines: list[str], expected: int, fed: bool, earlier: list[str]):
     # A note opening in lower case ("3 ingegaan op …") is more often body after a marker: last resort.
     for lower in (False, True):
         for i in range(len(lines)):
-            rest = _note_text(lines[i], expected)
+            rest = note_text(lines[i], expected)
             if rest is None and not lower and (tail := glued_note.search(lines[i])):
                 candidate = [*lines[:i], lines[i][:tail.start()], lines[i][tail.start():], *lines[i + 1:]]
                 found = _zone_at(candidate, i + 1, expected, fed, earlier)
@@ -328,18 +328,6 @@ def _find_zone(lines: list[str], expected: int, fed: bool, earlier: list[str]):
                 found = _zone_at(lines, i, expected, fed, earlier)
                 if found:
                     return (lines, i, *found)
-    return None
-
-
-def _note_text(line: str, n: int) -> str | None:
-    """The text of note `n` when the line opens it: "3 Zie …", "3Zie …", "1636200-XVI-87" (note 16)."""
-    s = line.strip()
-    k = str(n)
-    if not s.startswith(k) or len(s) == len(k):
-        return None
-    rest = s[len(k):]
-    if re.match(r"\s*[^\d\s.):%,/-]", rest) or re.match(r"\d{4,5}(?!\d)", rest):
-        return rest.strip()
     return None
 
 
@@ -358,7 +346,7 @@ def _read_zone(lines: list[str], start: int, expected: int, fed: bool) -> tuple[
     i = start
     while i < len(lines):
         ln = lines[i].strip()
-        rest = _note_text(ln, expected + len(found)) if ln else None
+        rest = note_text(ln, expected + len(found)) if ln else None
         if not ln:
             pass
         elif rest is not None:

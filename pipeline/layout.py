@@ -44,6 +44,18 @@ class RawFootnote:
     page: int
 
 
+def note_text(line: str, n: int) -> str | None:
+    """The text of note `n` when the line opens it: "3 Zie …", "3Zie …", "1636200-XVI-87" (note 16)."""
+    s = line.strip()
+    k = str(n)
+    if not s.startswith(k) or len(s) == len(k):
+        return None
+    rest = s[len(k):]
+    if re.match(r"\s*[^\d\s.):%,/-]", rest) or re.match(r"\d{4,5}(?!\d)", rest):
+        return rest.strip()
+    return None
+
+
 def hyphen_vocabulary(text: str) -> set[str]:
     """Hyphenated words written mid-line in the document: their hyphen is real."""
     vocab = set()

@@ -53,6 +53,7 @@ class Checks:
     longest_footnote: int
     numbering_gaps: list[int]
     empty_pages: list[int]
+    orphan_markers: list[int]
     warnings: list[str]
 
 

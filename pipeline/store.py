@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS furniture (doc_id VARCHAR, kind VARCHAR, text VARCHAR
 CREATE TABLE IF NOT EXISTS document_checks (
     doc_id VARCHAR PRIMARY KEY, shape VARCHAR, input_chars INTEGER, coverage DOUBLE, excess DOUBLE,
     body_share DOUBLE, footnotes INTEGER, longest_footnote INTEGER, numbering_gaps INTEGER[],
-    empty_pages INTEGER[], warnings VARCHAR[]);
+    empty_pages INTEGER[], orphan_markers INTEGER[], warnings VARCHAR[]);
 CREATE TABLE IF NOT EXISTS citations (
     doc_id VARCHAR, citation_id VARCHAR, kind VARCHAR, dossier VARCHAR, addition VARCHAR,
     ondernummer VARCHAR, vergaderjaar VARCHAR, chamber VARCHAR, raw VARCHAR, location VARCHAR,
@@ -180,7 +180,7 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
             k = doc.checks
             _insert(con, "document_checks", [(doc.doc_id, k.shape, k.input_chars, k.coverage, k.excess, k.body_share,
                                                k.footnotes, k.longest_footnote, k.numbering_gaps, k.empty_pages,
-                                               k.warnings)])
+                                               k.orphan_markers, k.warnings)])
         _insert(con, "citations", [
             (doc.doc_id, c.citation_id, c.kind, c.dossier, c.addition, c.ondernummer, c.vergaderjaar, c.chamber,
              c.raw, "footnote" if c.footnote is not None else "body", c.footnote, c.page, c.sentence,

@@ -48,3 +48,7 @@ def test_every_sample_paper_is_conserved():
         if path.suffix in (".txt", ".pdf"):
             c = extract(path).checks
             assert c.coverage >= 0.99 and not c.warnings, (path.name, c)
+
+
+def test_raised_markers_without_notes_are_named():
+    assert "note markers 3, 4 have no footnote" in check(SOURCE, doc(), orphan_markers=[3, 4]).warnings

@@ -181,3 +181,16 @@ def test_bad_pdf_gives_its_own_error(tmp_path, make, message):
     make(path)
     with pytest.raises(IngestError, match=message):
         extract(path)
+
+
+@pytest.mark.parametrize("note_pt", [11.0, 9.5, 7.0])
+def test_pdf_notes_in_any_size(tmp_path, note_pt):
+    """Notes set in the body's size, a little smaller or much smaller; the one continued on the
+    next page whole, and a year opening a continued line no note number."""
+    letter = parse_letter((CORPUS / "src" / "hwbp-voortgang.letter").read_text(encoding="utf-8"))
+    path = tmp_path / "letter.pdf"
+    render(letter, path, note_pt=note_pt)
+    doc = extract(path)
+    assert {n.number: " ".join(n.text.split()) for n in doc.footnotes} == {
+        k: " ".join(v.split()) for k, v in letter.notes.items()}
+    assert not doc.checks.warnings

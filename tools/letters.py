@@ -98,12 +98,13 @@ def _split_point(word: str, fits) -> int | None:
     return None
 
 
-def render(letter: Letter, path: str | Path) -> Rendered:
-    """Draw the letter; twice, so that every footer knows the number of pages."""
-    return _render(letter, path, _render(letter, None, 0).pages)
+def render(letter: Letter, path: str | Path, note_pt: float = NOTE_PT) -> Rendered:
+    """Draw the letter; twice, so that every footer knows the number of pages. `note_pt` is the
+    footnotes' font size (some ministries set them in the body size)."""
+    return _render(letter, path, _render(letter, None, 0, note_pt).pages, note_pt)
 
 
-def _render(letter: Letter, path: str | Path | None, total: int) -> Rendered:
+def _render(letter: Letter, path: str | Path | None, total: int, note_pt: float = NOTE_PT) -> Rendered:
     from fpdf import FPDF
 
     pdf = FPDF(format="A4", unit="mm")
@@ -111,6 +112,7 @@ def _render(letter: Letter, path: str | Path | None, total: int) -> Rendered:
     pdf.set_auto_page_break(False)
     width = A4_W - LEFT - RIGHT
     out = Rendered(0)
+    note_h = NOTE_H * note_pt / NOTE_PT
 
     def text_w(s: str, size: float, style: str = "") -> float:
         pdf.set_font("Helvetica", style, size)
@@ -175,7 +177,7 @@ def _render(letter: Letter, path: str | Path | None, total: int) -> Rendered:
         for ln in wrap(text, BODY_PT, style, record=True):
             items.append((kind, ln, [n for _, n in ln if n]))
         items.append(("gap", [], []))
-    note_lines = {n: [(n if k == 0 else None, ln) for k, ln in enumerate(wrap(t, NOTE_PT))]
+    note_lines = {n: [(n if k == 0 else None, ln) for k, ln in enumerate(wrap(t, note_pt))]
                   for n, t in letter.notes.items()}
 
     carried: list = []
@@ -205,11 +207,11 @@ def _render(letter: Letter, path: str | Path | None, total: int) -> Rendered:
             kind, ln, new = items[i]
             step = PARA_GAP if kind == "gap" else LINE_H
             new_lines = [x for n in new for x in note_lines[n]]
-            zone = (len(notes_here) + len(new_lines)) * NOTE_H + (4 if notes_here or new_lines else 0)
+            zone = (len(notes_here) + len(new_lines)) * note_h + (4 if notes_here or new_lines else 0)
             if y + step + zone <= limit:
                 notes_here += new_lines
             else:
-                room = int((limit - y - step - 4) / NOTE_H) - len(notes_here)
+                room = int((limit - y - step - 4) / note_h) - len(notes_here)
                 if not new_lines or room < 2 or kind == "gap":
                     break
                 notes_here += new_lines[:room]
@@ -224,15 +226,15 @@ def _render(letter: Letter, path: str | Path | None, total: int) -> Rendered:
             if carried:
                 break
         if notes_here:
-            top = limit - len(notes_here) * NOTE_H
+            top = limit - len(notes_here) * note_h
             pdf.line(LEFT, top - 1.5, LEFT + 40, top - 1.5)
             yy = top
             for n, ln in notes_here:
-                yy += NOTE_H
+                yy += note_h
                 if n is not None:
-                    pdf.set_font("Helvetica", "", NOTE_PT)
+                    pdf.set_font("Helvetica", "", note_pt)
                     pdf.text(LEFT, yy, str(n))
-                draw_line(ln, LEFT + 4, yy, NOTE_PT)
+                draw_line(ln, LEFT + 4, yy, note_pt)
     out.pages = page
     if path is not None:
         pdf.output(str(path))
