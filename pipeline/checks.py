@@ -37,8 +37,9 @@ def check(source: str, doc: Document, empty_pages: list[int] = (), orphan_marker
     note_share = sum(_letters(notes).values()) / total
     longest = max(doc.footnotes, key=lambda f: len(f.text), default=None)
     numbers_seen = [f.number for f in doc.footnotes]
-    gaps = sorted(set(range(1, max(numbers_seen, default=0) + 1)) - set(numbers_seen))
-    out_of_order = [b for a, b in zip(numbers_seen, numbers_seen[1:]) if b <= a]
+    gaps = sorted(set(range(1, max(numbers_seen, default=0) + 1)) - set(numbers_seen))  # over all runs
+    restarts = sum(b == 1 and a > 1 for a, b in zip(numbers_seen, numbers_seen[1:]))
+    out_of_order = [b for a, b in zip(numbers_seen, numbers_seen[1:]) if b <= a and not (b == 1 and a > 1)]
 
     warnings = []
     if coverage < MIN_COVERAGE:
@@ -51,6 +52,8 @@ def check(source: str, doc: Document, empty_pages: list[int] = (), orphan_marker
         warnings.append(f"footnote {longest.number} is {len(longest.text)} characters long: body text read as a note?")
     if gaps:
         warnings.append(f"footnote numbers missing: {', '.join(map(str, gaps[:10]))}{' …' if len(gaps) > 10 else ''}")
+    if restarts:
+        warnings.append(f"footnote numbering starts again at 1 ({restarts}×): an annex or a second paper in the file?")
     if out_of_order:
         warnings.append(f"footnote numbers out of sequence at {', '.join(map(str, out_of_order[:10]))}")
     if orphan_markers:

@@ -279,8 +279,10 @@ def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool
     if notes and not _note_ended(notes[-1].text, 0):
         lines = _continued_note(lines, notes[-1])
     while True:
-        zone = _find_zone(lines, notes[-1].number + 1 if notes else 1, fed,
-                          before + [ln for part in out for ln in part])
+        earlier = before + [ln for part in out for ln in part]
+        zone = _find_zone(lines, notes[-1].number + 1 if notes else 1, fed, earlier)
+        if zone is None and notes:  # numbering that starts again: an annex, a second paper in the file
+            zone = _find_zone(lines, 1, fed, [ln for part in out for ln in part])
         if zone is None:
             out.append(lines)
             return out

@@ -105,3 +105,16 @@ def test_a_note_repeated_on_several_pages_is_no_running_footer():
     assert {(p, 0) for p in range(3)} <= furn  # the running header, its page number counting with the pages
     assert {(p, 1) for p in range(3)} <= furn  # the same line on every page
     assert not {(p, 3) for p in range(3)} & furn  # notes 3, 8 and 12 with the same text
+
+
+def test_numbering_that_starts_again_is_read_and_named():
+    from pipeline.checks import check
+    from pipeline.model import Document
+    annex = letter().replace("Geachte voorzitter,", "Bijlage bij de brief").replace("27 625", "36 410 XII")
+    text = letter() + "\f" + annex.replace("32 698", "35 334").replace("32698", "35334")
+    lay = parse(text)
+    body, _, notes = assemble(lay.body, lay.notes)
+    assert [n.number for n in notes] == [1, 2, 3, 1, 2, 3]
+    assert notes[3].text == "Kamerstuk 36 410 XII, nr. 641." and notes[5].text == "Kst. 35334-112."
+    doc = Document("x.txt", "0" * 64, "pdf-text", body, [], notes)
+    assert any("starts again at 1 (1×)" in w for w in check(text, doc).warnings)
