@@ -110,7 +110,9 @@ def test_a_note_repeated_on_several_pages_is_no_running_footer():
 def test_numbering_that_starts_again_is_read_and_named():
     from pipeline.checks import check
     from pipeline.model import Document
-    annex = letter().replace("Geachte voorzitter,", "Bijlage bij de brief").replace("27 625", "36 410 XII")
+    annex = (letter().replace("Geachte voorzitter,", "Bijlage bij de brief").replace("27 625", "36 410 XII")
+             .replace("De waterschappen ronden", "De provincies ronden").replace("Bakker c.s. hiermee", "Bakker hiermee")
+             .replace("Hoogachtend,", "Met vriendelijke groet,"))
     text = letter() + "\f" + annex.replace("32 698", "35 334").replace("32698", "35334")
     lay = parse(text)
     body, _, notes = assemble(lay.body, lay.notes)
