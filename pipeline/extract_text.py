@@ -336,8 +336,13 @@ def _find_zone(lines: list[str], expected: int, fed: bool, earlier: list[str]):
 def _zone_at(lines: list[str], start: int, expected: int, fed: bool, earlier: list[str]):
     if not _has_marker("\n".join([*earlier[-60:], *lines[:start]]), expected):
         return None
-    end, found = _read_zone(lines, start, expected, fed)
-    return (end, found) if all(t.count("\n") < MAX_NOTE_LINES for _, t in found) else None
+    # Notes run to the page foot; where that makes one read like paragraphs, they stand between
+    # paragraphs instead and end where they end.
+    for to_foot in ([True, False] if fed else [False]):
+        end, found = _read_zone(lines, start, expected, to_foot)
+        if all(t.count("\n") < MAX_NOTE_LINES for _, t in found):
+            return end, found
+    return None
 
 
 def _read_zone(lines: list[str], start: int, expected: int, fed: bool) -> tuple[int, list[tuple[int, str]]]:

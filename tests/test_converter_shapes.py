@@ -120,3 +120,13 @@ def test_numbering_that_starts_again_is_read_and_named():
     assert notes[3].text == "Kamerstuk 36 410 XII, nr. 641." and notes[5].text == "Kst. 35334-112."
     doc = Document("x.txt", "0" * 64, "pdf-text", body, [], notes)
     assert any("starts again at 1 (1×)" in w for w in check(text, doc).warnings)
+
+
+def test_notes_between_paragraphs_on_a_page_from_form_feeds():
+    body = "\n".join(P1).format(m1="1", m2="2")
+    rest = "\n".join(f"Zin {i} van de volgende alinea loopt door tot het einde van de regel en verder." for i in range(12))
+    text = f"{body}\n1{NOTES1[0]}\n2{NOTES1[1]}\n{rest}\fPagina 2"
+    lay = parse(text)
+    body_text, _, notes = assemble(lay.body, lay.notes)
+    assert [(n.number, n.text) for n in notes] == WANT[:2]
+    assert "Zin 11 van de volgende alinea" in body_text
