@@ -49,7 +49,7 @@ def extract(path: Path, data: bytes | None = None) -> Document:
     # Page-1 furniture holds letterhead lines too ("Ministerie van …" repeats as a running header);
     # without a letterhead the opening lines of the input, before paragraphs were joined, name the paper.
     first_page = "\n".join(f[1] for f in furniture if f[2] == 1)
-    opening = f"{first_page}\n{head}" if head else text[:1500] if shape == "pdf" else source[:3000]
+    opening = f"{first_page}\n{head or (text[:1500] if shape == 'pdf' else source[:3000])}"
     meta = extract_metadata(opening, text, [b.text for b in blocks if b.kind == "heading"])
     meta = apply_sidecar(meta, sidecar(path))
     doc = Document(source_path=str(path), sha256=sha256(data), shape=shape, text=text, blocks=blocks,

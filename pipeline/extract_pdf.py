@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .errors import IngestError
 from .layout import HEADING, PAGE_NUMBER, RawFootnote, furniture_lines, mark, note_text
 
+GUTTER = 12  # points of empty width between two columns
 FOOTNOTE_START = re.compile(r"^(\d{1,3})\s*(?=\S)")
 SALUTATION = re.compile(r"^(Geachte|Hooggeachte|Aan de [Vv]oorzitter)\b")
 
@@ -29,6 +30,7 @@ class Line:
     size: float
     bold: bool
     text: str  # superscript digits already turned into markers
+    column: int = 0  # 1 for a column beside the body (a colofon column, a second text column)
 
 
 @dataclass
@@ -86,11 +88,38 @@ def _line_from_chars(chars, page_no: int, body_size: float) -> Line:
 
 
 def _lines(page, page_no: int, body_size: float) -> list[Line]:
+    """The page's lines, top to bottom; a column standing beside the body follows it."""
+    chars = [c for c in page.chars if c["text"].strip()]
+    split = _gutter(chars, page.width)
+    if split is None:
+        return _rows(chars, page_no, body_size)
+    right = _rows([c for c in chars if c["x0"] >= split], page_no, body_size)
+    for ln in right:
+        ln.column = 1
+    return _rows([c for c in chars if c["x0"] < split], page_no, body_size) + right
+
+
+def _gutter(chars: list[dict], width: float) -> float | None:
+    """Where a second column begins: an empty vertical strip of GUTTER points, right of the page's
+    middle, with text in at least three rows on either side of it; None on a one-column page."""
+    covered = bytearray(int(width) + 2)
+    for c in chars:
+        covered[max(0, int(c["x0"])):int(c["x1"]) + 1] = b"\x01" * (int(c["x1"]) + 1 - max(0, int(c["x0"])))
+    run = 0
+    for x in range(int(0.4 * width), int(0.92 * width)):
+        run = 0 if covered[x] else run + 1
+        if run >= GUTTER and covered[x + 1]:
+            split = x + 1
+            rows = lambda cs: len({round(c["bottom"]) for c in cs})  # noqa: E731
+            if rows([c for c in chars if c["x0"] >= split]) >= 3 and rows([c for c in chars if c["x0"] < split]) >= 3:
+                return split
+    return None
+
+
+def _rows(chars: list[dict], page_no: int, body_size: float) -> list[Line]:
     rows: list[list[dict]] = []
     bounds: list[list[float]] = []  # [top, bottom] of each row
-    for c in sorted(page.chars, key=lambda c: (round(c["bottom"]), c["x0"])):
-        if not c["text"].strip():
-            continue
+    for c in sorted(chars, key=lambda c: (round(c["bottom"]), c["x0"])):
         # Same line when vertical extents overlap by most of the glyph; chars come sorted by
         # baseline, so only the last rows can be the one.
         for r in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
@@ -141,7 +170,9 @@ def extract_pdf(path: str) -> PdfLayout:
     for p, page_lines in enumerate(pages):
         body: list[Line] = []
         for i, ln in enumerate(page_lines):
-            if (p, i) in furn:
+            if ln.column and ln.size < 0.92 * body_size:  # a colofon column beside the body
+                furniture.append(("colofon", ln.text.replace("\x00", ""), ln.page))
+            elif (p, i) in furn:
                 kind = "page_number" if PAGE_NUMBER.match(ln.text.replace("\x00", "")) else "running"
                 furniture.append((kind, ln.text.replace("\x00", ""), ln.page))
             else:
@@ -231,6 +262,7 @@ def _page_body(lines: list[Line], body_size: float, letterhead: list[str]) -> st
             prev = lines[i - 1]
             gap = ln.top - prev.top
             short_end = prev.x1 < right - 0.15 * (right - prev.x0) and re.search(r"[.!?:]$", prev.text)
-            out.append("\n\n" if gap > 1.3 * pitch or short_end or prev.bold != ln.bold else "\n")
+            out.append("\n\n" if gap > 1.3 * pitch or short_end or prev.bold != ln.bold or prev.column != ln.column
+                       else "\n")
         out.append((HEADING if ln.bold and (i == 0 or not lines[i - 1].bold) else "") + ln.text)
     return "".join(out)

@@ -194,3 +194,27 @@ def test_pdf_notes_in_any_size(tmp_path, note_pt):
     assert {n.number: " ".join(n.text.split()) for n in doc.footnotes} == {
         k: " ".join(v.split()) for k, v in letter.notes.items()}
     assert not doc.checks.warnings
+
+
+def test_pdf_colofon_column_beside_the_body(tmp_path):
+    """The Rijksoverheid template: a column of small print (Datum, Kenmerk, Pagina) beside the body."""
+    from fpdf import FPDF
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_auto_page_break(False)
+    bodies = ["Geachte voorzitter, Met deze brief informeer ik u over de dijkversterkingen in het rivierengebied. " * 4,
+              "Daarnaast werk ik met de provincies aan een nieuwe verdeling van de middelen voor de kaden. " * 4]
+    for page, body in enumerate(bodies, start=1):
+        pdf.add_page()
+        pdf.set_font("Helvetica", "", 10)
+        pdf.set_xy(25, 60)
+        pdf.multi_cell(115, 5, body)
+        pdf.set_font("Helvetica", "", 7)
+        for i, t in enumerate(["Datum", "12 maart 2025", "Kenmerk", "IENW/BSK-2025/12345", f"Pagina {page} van 2"]):
+            pdf.text(155, 62 + i * 8, t)
+    path = tmp_path / "kolom.pdf"
+    pdf.output(str(path))
+    doc = extract(path)
+    assert [b.text.split()[0] for b in doc.blocks] == ["Geachte", "Daarnaast"]
+    assert not any(w in doc.text for w in ("Kenmerk", "Pagina", "IENW"))
+    assert (doc.meta.date, doc.meta.kenmerk) == (dt.date(2025, 3, 12), "IENW/BSK-2025/12345")
+    assert {f.text for f in doc.furniture if f.kind == "colofon"} >= {"Datum", "Kenmerk", "Pagina 2 van 2"}
