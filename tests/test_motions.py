@@ -95,3 +95,13 @@ def test_motion_document():
 
 def test_a_letter_is_not_a_motion_document():
     assert parse_motion_document("Geachte voorzitter,\n\nIn de motie van het lid X wordt gevraagd …") is None
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("Nederland heeft conform de motie van het lid Ceder in de Raad steun uitgesproken.", "uitgevoerd"),
+    ("Het kabinet heeft, conform motie Bikker/Omtzigt, in EU-kader aangedrongen op maatregelen.", "uitgevoerd"),
+    ("Conform de motie van het lid Ceder zal ik de Raad vragen om steun.", "genoemd"),
+    ("De leden vragen of de regering conform de motie wil handelen.", "genoemd"),
+])
+def test_acted_in_accordance_with_a_motion(sentence, want):
+    assert disposition(sentence) == want
