@@ -71,6 +71,8 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
                                 r"(?:(?:dit|het|het\s+lopende)\s+jaar|(?P<year>20\d{2}))\b", re.I)),
         ("month_part", re.compile(rf"\b(?P<part>{_alt(t['month_part'])})\s+{MONTH}{YEAR}\b", re.I)),
         ("before_date", re.compile(rf"\b{VOOR}\s+(?P<day>\d{{1,2}})\s+{MONTH}{YEAR}\b", re.I)),
+        # "ruim voor het sluiten van de openstellingsperiode (1 december 2023)": an event with its date
+        ("before_date", re.compile(rf"\b{VOOR}\s+(?:het|de)\s+[^.;()]{{3,90}}?\((?P<day>\d{{1,2}})\s+{MONTH}{YEAR}\)", re.I)),
         ("before_month", re.compile(rf"\b{VOOR}\s+{MONTH}{YEAR}\b", re.I)),
         ("month", re.compile(rf"(?<![\d])(?<!\d\s)\b(?:(?:in|uiterlijk\s+in|per|rond)\s+)?{MONTH}{YEAR}\b(?!\s+jl\b)", re.I)),
         ("season", re.compile(rf"\b(?:(?:in|voor|vóór)\s+(?:het|de)\s+|dit\s+|komende?\s+)?(?P<season>{_alt(t['season'])})\b{YEAR}",

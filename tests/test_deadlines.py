@@ -36,6 +36,8 @@ CASES = [
     ("Ik informeer u voor het kerstreces.", D(2023, 11, 1), "voor het kerstreces", D(2023, 12, 21)),
     ("Ik informeer u voor de zomer.", D(2024, 3, 1), "voor de zomer", D(2024, 7, 4)),
     ("De regeling gaat in voor 1 januari 2024.", JULY, "voor 1 januari 2024", D(2023, 12, 31)),
+    ("Ik informeer u ruim voor het sluiten van de regeling (1 december 2025).", JULY,
+     "voor het sluiten van de regeling (1 december 2025)", D(2025, 11, 30)),
     ("in de eerste helft van volgend jaar", JULY, "in de eerste helft van volgend jaar", D(2026, 6, 30)),
     ("in de tweede helft van 2026", JULY, "in de tweede helft van 2026", D(2026, 12, 31)),
     ("Het onderzoek is klaar in 2027.", JULY, "in 2027", D(2027, 12, 31)),

@@ -105,3 +105,11 @@ def test_a_letter_is_not_a_motion_document():
 ])
 def test_acted_in_accordance_with_a_motion(sentence, want):
     assert disposition(sentence) == want
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("In het kader van motie-Simons c.s. zijn er in december jl. op ambtelijk niveau gesprekken gevoerd.", "uitgevoerd"),
+    ("Het kabinet zal hierop ingaan, mede in het kader van de aangenomen motie van het lid Ceder.", "genoemd"),
+])
+def test_acted_within_the_frame_of_a_motion(sentence, want):
+    assert disposition(sentence) == want
