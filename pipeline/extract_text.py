@@ -317,7 +317,8 @@ def _find_zone(lines: list[str], expected: int, fed: bool, earlier: list[str]):
     A note glued onto the end of a body line ("… burger4Het ging …": the converter undid a
     line-end hyphen) is split off first. A zone whose notes read like body paragraphs is no zone."""
     glued_note = re.compile(rf"(?<=[a-zà-ÿ]){expected}(?=[A-Z«\"“(])")
-    # A note opening in lower case ("3 ingegaan op …") is more often body after a marker: last resort.
+    # A note opening in lower case ("3 ingegaan op …") is more often body after a marker: a last
+    # resort, and never right under a line whose sentence runs on.
     for lower in (False, True):
         for i in range(len(lines)):
             rest = note_text(lines[i], expected)
@@ -326,11 +327,16 @@ def _find_zone(lines: list[str], expected: int, fed: bool, earlier: list[str]):
                 found = _zone_at(candidate, i + 1, expected, fed, earlier)
                 if found:
                     return (candidate, i + 1, *found)
-            elif rest and rest[0].islower() == lower:
+            elif rest and rest[0].islower() == lower and not (lower and _runs_on(lines[i - 1] if i else "")):
                 found = _zone_at(lines, i, expected, fed, earlier)
                 if found:
                     return (lines, i, *found)
     return None
+
+
+def _runs_on(line: str) -> bool:
+    """A body line whose sentence goes on below it: what follows in lower case is its rest, no note."""
+    return bool(line.strip()) and not re.search(r"[.!?:;)»”]$", line.strip())
 
 
 def _zone_at(lines: list[str], start: int, expected: int, fed: bool, earlier: list[str]):
