@@ -178,8 +178,10 @@ def extract_pdf(path: str) -> PdfLayout:
             else:
                 body.append(ln)
         foot = _colofon(body, heights[p], body_size)
+        head = _running_head(body[:foot], heights[p], body_size)
+        furniture += [("running", ln.text.replace("\x00", ""), ln.page) for ln in body[:head]]
         furniture += [("colofon", ln.text.replace("\x00", ""), ln.page) for ln in body[foot:]]
-        body = body[:foot]
+        body = body[head:foot]
         # The footnote zone: the run of small-font lines at the foot of the page.
         zone_start = len(body)
         while zone_start > 0 and body[zone_start - 1].size < 0.92 * body_size:
@@ -227,6 +229,17 @@ def _plain_zone(lines: list[Line], expected: int, height: float, unfinished: boo
             gap_above = lines[j].top - lines[j - 1].top >= 1.5 * pitch
             return j if gap_above and lines[j].text[:1].islower() else i
     return len(lines)
+
+
+def _running_head(lines: list[Line], height: float, body_size: float) -> int:
+    """How many lines at the top of the page are a running header in small print standing apart,
+    found on a one-page paper too (where no repetition shows it)."""
+    for i in range(1, min(3, len(lines))):
+        if lines[i - 1].size >= 0.92 * body_size or lines[i - 1].bottom > 0.12 * height:
+            break
+        if lines[i].top - lines[i - 1].bottom >= 1.5 * body_size:
+            return i
+    return 0
 
 
 def _colofon(lines: list[Line], height: float, body_size: float) -> int:

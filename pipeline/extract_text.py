@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from .errors import IngestError
-from .layout import HEADING, PAGE_NUMBER, RawFootnote, furniture_lines, mark, note_text
+from .layout import HEADING, PAGE_FOOT, PAGE_NUMBER, RawFootnote, furniture_lines, mark, note_text
 
 LETTERHEAD_LABEL = re.compile(
     r"^(Datum|Betreft|Kenmerk|Ons kenmerk|Uw kenmerk|Uw brief|Bijlage\(n\)|Bijlagen?|Bezoekadres|Postadres|"
@@ -200,8 +200,7 @@ def _md_paragraph(p: str) -> str:
 # missing, so pages are found from the text too; a note zone is only as long as its notes run on.
 
 MAX_NOTE_LINES = 8
-PAGE_OF = re.compile(r"^\s*(pagina\s+\d{1,4}\s+(?:van|/)\s+\d{1,4})\s*$", re.I)
-PAGE_OF_IN = re.compile(r"(?:^|(?<=\s))(Pagina\s+\d{1,4}\s+van\s+\d{1,4})(?!\d)")
+PAGE_OF_IN = re.compile(r"(?:^|(?<=\s))Pagina\s+\d{1,4}\s+van\s+\d{1,4}(?!\d)")
 SOFT_HYPHEN = re.compile("[\u00ad\ufffe](?=\n|$)")
 # A marker digit: glued to a word or punctuation ("zorg.3", "afgedaan.5"), after one space
 # ("akkoord» 1,"), on a line of its own, or opening a line that goes on in lower case.
@@ -231,20 +230,36 @@ def _split_pages(text: str) -> tuple[list[list[str]], bool]:
     for chunk in text.split("\f"):
         lines = []
         for ln in chunk.split("\n"):
-            # "Kenmerk … Pagina 1 van 2Ministerie van …": a page foot glued to what stands beside it
-            parts = [p.strip() for p in PAGE_OF_IN.split(ln) if p.strip()] if PAGE_OF_IN.search(ln) else [ln.rstrip()]
-            lines.extend(parts)
+            # "Kenmerk … Pagina 1 van 2Ministerie van …": the next page's header glued to a page foot
+            m = PAGE_OF_IN.search(ln)
+            lines.extend([ln[:m.end()].strip(), ln[m.end():].strip()] if m and ln[m.end():].strip() else [ln.rstrip()])
         pages.append(lines)
     if len(pages) > 1:
         return pages, True
     lines = pages[0]
-    cuts = {i + 1 for i, ln in enumerate(lines) if PAGE_OF.match(ln)}
+    cuts = {i + 1 for i, ln in enumerate(lines) if PAGE_FOOT.search(ln)}
     sure = bool(cuts)  # a page that ends at its "Pagina N van M" line is as sure as one from a form feed
     if not cuts:
         keys = Counter(_key(ln) for ln in lines if len(ln.strip()) >= 12)
         cuts = {i for i, ln in enumerate(lines) if i > 0 and len(ln.strip()) >= 12 and keys[_key(ln)] >= 3}
     bounds = [0, *sorted(c for c in cuts if 0 < c < len(lines)), len(lines)]
     return [lines[a:b] for a, b in zip(bounds, bounds[1:]) if a < b], sure
+
+
+def _foot_companions(lines: list[str]) -> list[int]:
+    """A short line standing alone (blank lines around it) right above the "Pagina N van M" line:
+    the rest of the page foot ("Aanhangsel van de Handelingen"), found on a one-page paper too."""
+    out = []
+    for k, ln in enumerate(lines):
+        if not PAGE_FOOT.search(ln):
+            continue
+        j = k - 1
+        while j >= 0 and not lines[j].strip():
+            j -= 1
+        if (1 <= j < k - 1 and not lines[j - 1].strip() and len(lines[j].strip()) < 60
+                and not re.search(r"[.!?:;,)»]$", lines[j].strip())):
+            out.append(j)
+    return out
 
 
 def _key(line: str) -> str:
@@ -255,6 +270,7 @@ def _pdf_text(text: str) -> TextLayout:
     pages, fed = _split_pages(text)
     solid = [[i for i, ln in enumerate(pg) if ln.strip()] for pg in pages]
     furn = {(p, solid[p][i]) for p, i in furniture_lines([[pages[p][i] for i in idx] for p, idx in enumerate(solid)])}
+    furn |= {(p, i) for p, page in enumerate(pages) for i in _foot_companions(page)}
     furniture = [("page_number" if PAGE_NUMBER.match(pages[p][i]) else "running", pages[p][i].strip(), p + 1)
                  for p, i in sorted(furn)]
     notes: list[RawFootnote] = []

@@ -26,6 +26,8 @@ TERMINAL = re.compile(r"[.!?:;»”\"')]\s*$")
 CONJUNCTIONS = {"en", "of", "tot", "noch", "dan"}
 HYPHENATED_WORD = re.compile(r"\b\w+(?:-\w+)+\b")
 PAGE_NUMBER = re.compile(r"^\s*(?:pagina\s+)?-?\s*\d{1,4}\s*-?(?:\s*(?:van|of|/)\s*\d{1,4})?\s*$", re.I)
+# a page foot that names its page, on a one-page paper too: "Aanhangsel … Pagina 1 van 1"
+PAGE_FOOT = re.compile(r"\bpagina\s+\d{1,4}\s+(?:van|/)\s+\d{1,4}\s*$", re.I)
 EDGE = 3  # lines at the top and at the foot of a page where running headers and footers stand
 
 
@@ -91,7 +93,7 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
     for p in range(len(pages)):
         per_page.update(set().union(*[_furniture_keys(pages[q][i], q) for q, i in edges if q == p]))
     need = max(2, (len(pages) + 1) // 2)
-    return {(p, i) for p, i in edges if PAGE_NUMBER.match(pages[p][i]) or (
+    return {(p, i) for p, i in edges if PAGE_NUMBER.match(pages[p][i]) or PAGE_FOOT.search(pages[p][i]) or (
         len(pages) > 1 and any(per_page[k] >= need for k in _furniture_keys(pages[p][i], p)))}
 
 

@@ -17,6 +17,7 @@ KINDS = {
     "2025-06-05_rapport-evaluatie-waterschapsverkiezingen.txt": "rapport",
     "2025-02-13_besluitenlijst-procedurevergadering-iw.txt": "besluitenlijst",
     "2025-03-12_bijlage-planning-dijkversterkingen.txt": "bijlage",
+    "2025-05-28_antwoorden-kamervragen-gemalen.pdf": "antwoord kamervragen",
 }
 
 
@@ -51,3 +52,12 @@ def test_rapport_lists_motions_and_literature_notes():
         (["Van der Graaf"], "36200-XII-48"), (["Bisschop", "Grinwis"], "29689-1117")]
     assert [n.number for n in p.document.footnotes] == [1, 2, 3]
     assert "Literatuurlijst" in p.document.text and p.analysis.commitments == []
+
+
+def test_answers_to_kamervragen_as_pdf():
+    """The question asks the minister to inform the Kamer; only the answers commit."""
+    name = "2025-05-28_antwoorden-kamervragen-gemalen.pdf"
+    assert [(k, d) for k, d, _ in commitments(name)] == [("new", "2025-07-03"), ("new", "2026-12-31")]
+    p = prepare(CORPUS / name)
+    assert [(m.movers, m.ref, m.disposition) for m in p.analysis.motions] == [(["Kröger"], "27625-663", "uitgevoerd")]
+    assert [n.number for n in p.document.footnotes] == [1, 2, 3] and not p.document.checks.warnings
