@@ -1,10 +1,13 @@
 """Shared fixtures: the sample corpus ingested once, an embedder loaded once, ../shared when present."""
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 import pytest
+
+from pipeline.embed import Embedder as _Embedder
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -16,6 +19,31 @@ CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
 
 needs_shared = pytest.mark.skipif(not (SHARED / "gold").is_dir(), reason="../shared is not present")
+
+
+class CountingEmbedder(_Embedder):
+    """A stand-in model: deterministic vectors from a hash; counts what it is asked to embed."""
+
+    def __init__(self, name: str = "test-hash-8", dim: int = 8):
+        super().__init__(name)
+        self._dim = dim
+        self.encoded: list[str] = []
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def max_tokens(self) -> int:
+        return 256
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def encode(self, texts, kind="passage"):
+        self.encoded.extend(texts)
+        return [[b / 255 for b in hashlib.sha256(t.encode()).digest()[:self._dim]] for t in texts]
+
 
 
 @pytest.fixture(scope="session")

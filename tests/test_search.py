@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, CountingEmbedder
 from pipeline import store
-from pipeline.embed import Embedder
 from pipeline.ingest import run_batch
 from pipeline.search import Filters, citation_ids, search
 
@@ -46,7 +44,13 @@ def test_citation_ids_in_queries(query, ids):
 
 @pytest.mark.parametrize("filters, names", [
     (Filters(date_from=dt.date(2025, 1, 1)), {"2025-03-12_hwbp-voortgang.pdf", "2025-04-17_natuurherstel-stikstof.txt",
-                                               "2025-03-12_motie-van-der-graaf-waterschappen.txt"}),
+                                               "2025-03-12_motie-van-der-graaf-waterschappen.txt",
+                                               "2025-02-13_besluitenlijst-procedurevergadering-iw.txt",
+                                               "2025-03-12_bijlage-planning-dijkversterkingen.txt",
+                                               "2025-04-03_nota-naar-aanleiding-van-het-verslag-waterwet.txt",
+                                               "2025-05-22_verslag-schriftelijk-overleg-drinkwater.txt",
+                                               "2025-05-28_antwoorden-kamervragen-gemalen.pdf",
+                                               "2025-06-05_rapport-evaluatie-waterschapsverkiezingen.txt"}),
     (Filters(date_to=dt.date(2024, 12, 31)), {"2024-06-20_lerarentekort-voortgang.txt",
                                              "2024-11-14_ondermijning-voortgang.txt"}),
     (Filters(doc_type="motie"), {"2025-03-12_motie-van-der-graaf-waterschappen.txt"}),
@@ -62,30 +66,6 @@ def test_filters(con, embedder, filters, names):
 def test_query_text_never_reaches_sql(con, embedder, query):
     search(con, query, mode="hybrid", embedder=embedder)
     assert con.execute("SELECT count(*) FROM passages").fetchone()[0] > 0
-
-
-class CountingEmbedder(Embedder):
-    """A stand-in model: deterministic vectors from a hash; counts what it is asked to embed."""
-
-    def __init__(self, name: str = "test-hash-8", dim: int = 8):
-        super().__init__(name)
-        self._dim = dim
-        self.encoded: list[str] = []
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
-    @property
-    def max_tokens(self) -> int:
-        return 256
-
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
-
-    def encode(self, texts, kind="passage"):
-        self.encoded.extend(texts)
-        return [[b / 255 for b in hashlib.sha256(t.encode()).digest()[:self._dim]] for t in texts]
 
 
 def test_unchanged_passages_are_not_embedded_again(tmp_path):
