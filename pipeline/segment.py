@@ -15,7 +15,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -76,21 +78,23 @@ def make_sentences(nlp: Language, name: str):
         return False
 
     def component(doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
         inside = set()
         for span in doc.spans.get("citations", []):
             inside.update(range(span.start + 1, span.end))
-        for i, tok in enumerate(doc):
-            tok.is_sent_start = i == 0
+        # One array for the whole doc: setting token.is_sent_start one by one costs a scan of the doc each.
+        starts = numpy.full((len(doc), 1), -1, dtype="int64")
+        starts[0] = 1
         for i, tok in enumerate(doc[:-1]):
             nxt = doc[i + 1]
             if nxt.i in inside:
                 continue
-            if tok.is_space and "\n" in tok.text or "\n\n" in tok.whitespace_:
-                nxt.is_sent_start = True
-            elif ends_sentence(tok, nxt):
-                nxt.is_sent_start = True
-            elif tok.text in {")", "”", "\"", "’", "»"} and i and doc[i - 1].text in {".", "!", "?"} and _opens(nxt):
-                nxt.is_sent_start = True
+            if (tok.is_space and "\n" in tok.text or "\n\n" in tok.whitespace_ or ends_sentence(tok, nxt)
+                    or tok.text in {")", "”", "\"", "’", "»"} and i and doc[i - 1].text in {".", "!", "?"}
+                    and _opens(nxt)):
+                starts[i + 1] = 1
+        doc.from_array([SENT_START], starts.view("uint64"))  # spaCy's arrays are uint64; -1 wraps
         return doc
     return component
 
