@@ -16,7 +16,8 @@ from pathlib import Path
 from .model import Citation
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
-ID = re.compile(r"^(?P<dossier>\d{5})(?:-(?P<addition>[IVXL]{1,6}|[A-Z]{1,2}))?(?:-(?P<num>\d{1,4}))?$"
+ID = re.compile(r"^(?P<dossier>\d{5})(?:-(?P<addition>[IVXL]{1,6}[A-F]?|[A-Z]{1,2}|\d{2,3}(?=-)))?"
+                r"(?:-(?P<num>\d{1,4}[A-Z]?|[A-Z]{1,2}))?$"
                 r"|^(?P<zaak>\d{4}Z\d{5})$|^TZ(?P<month>\d{6})-(?P<tz>\d{3,4})$")
 MAX_RANGE = 25  # "nrs. 12 t/m 14" expands; a longer range is more likely a misreading
 
@@ -48,12 +49,22 @@ def patterns() -> tuple[Pattern, ...]:
 
 
 def kamerstuk_id(dossier: str, addition: str | None = None, num: str | int | None = None) -> str:
-    parts = [re.sub(r"\s", "", dossier)]
-    if addition and addition.strip(" -"):
-        parts.append(addition.strip(" -").upper())
+    parts = [_dossier(dossier)]
+    if addition and addition.strip(" .-"):
+        parts.append(addition.strip(" .-").upper())
     if num not in (None, ""):
-        parts.append(str(int(num)))
+        parts.append(_ondernummer(num))
     return "-".join(parts)
+
+
+def _dossier(raw: str) -> str:
+    return re.sub(r"[\s.-]", "", raw)
+
+
+def _ondernummer(num: str | int) -> str:
+    """"884", "042" -> "884", "42"; "42e" -> "42E"; an Eerste Kamer letter "e" -> "E"."""
+    s = str(num).strip()
+    return str(int(s)) if s.isdigit() else (str(int(s[:-1])) + s[-1] if s[:-1].isdigit() else s).upper()
 
 
 def toezegging_id(month: str, num: str | int) -> str:
@@ -70,8 +81,9 @@ def parse_id(cid: str) -> dict | None:
     if m.group("month"):
         return {"kind": "toezegging", "month": m.group("month"), "num": int(m.group("tz"))}
     kind = "kamerstuk" if m.group("num") else "dossier"
+    num = m.group("num")
     return {"kind": kind, "dossier": m.group("dossier"), "addition": m.group("addition"),
-            "num": int(m.group("num")) if m.group("num") else None}
+            "num": (int(num) if num.isdigit() else num) if num else None}
 
 
 def format_id(fields: dict) -> str:
@@ -91,17 +103,19 @@ def _vergaderjaar(raw: str | None) -> str | None:
 
 
 def _chamber(raw: str | None) -> str | None:
-    return {"I": "I", "EK": "I", "II": "II", "TK": "II"}.get(raw or "")
+    key = re.sub(r"\s+", " ", raw or "").casefold()
+    return {"i": "I", "ek": "I", "1": "I", "eerste kamer": "I",
+            "ii": "II", "tk": "II", "2": "II", "11": "II", "tweede kamer": "II"}.get(key)
 
 
-def _numbers(nums: str) -> list[int]:
-    out: list[int] = []
+def _numbers(nums: str) -> list[str]:
+    out: list[str] = []
     for part in re.split(r"\s*(?:,|\ben\b)\s*", nums.strip()):
         rng = re.match(r"(\d+)\s*(?:t/m|tot\s+en\s+met|–|-)\s*(\d+)$", part)
         if rng and 0 < int(rng.group(2)) - int(rng.group(1)) <= MAX_RANGE:
-            out.extend(range(int(rng.group(1)), int(rng.group(2)) + 1))
+            out.extend(str(n) for n in range(int(rng.group(1)), int(rng.group(2)) + 1))
         else:
-            out.extend(int(x) for x in re.findall(r"\d+", part))
+            out.extend(_ondernummer(x) for x in re.findall(r"\d+[a-z]?(?![a-z])|\b[A-Z]{1,2}\b", part))
     return out
 
 
@@ -119,17 +133,23 @@ def _resolve(p: Pattern, m: re.Match) -> list[Citation]:
     if p.kind == "staatscourant":
         return [Citation(f"stcrt:{g['year']}:{g['num']}", "staatscourant", ondernummer=g["num"], **common)]
     if p.kind == "kamerstuk":
-        dossier = re.sub(r"\s", "", g["dossier"])
-        add = (g.get("addition") or "").strip(" -") or None
+        dossier = _dossier(g["dossier"])
+        add = (g.get("addition") or "").strip(" .-") or None
         return [Citation(kamerstuk_id(dossier, add, g["num"]), "kamerstuk", dossier=dossier, addition=add,
-                         ondernummer=str(int(g["num"])), **common)]
+                         ondernummer=_ondernummer(g["num"]), **common)]
     # kamerstuk_list: a prefix, then one or more dossiers each with their numbers
     year, chamber = _vergaderjaar(g.get("year")), _chamber(g.get("chamber"))
     out = []
+    dossier = add = None
     for item in _rules()[1].finditer(g["list"]):
-        dossier = re.sub(r"\s", "", item.group("dossier"))
-        add = (item.group("addition") or "").strip(" -") or None
-        nums = _numbers(item.group("nums") or "")
+        if item.group("more"):  # "; nr. 7": the dossier before it
+            if dossier is None:
+                continue
+            nums = _numbers(item.group("more_nums"))
+        else:
+            dossier = _dossier(item.group("dossier"))
+            add = (item.group("addition") or "").strip(" .-") or None
+            nums = _numbers(item.group("nums") or item.group("bare") or "")
         for n in nums or [None]:
             out.append(Citation(kamerstuk_id(dossier, add, n), "kamerstuk" if n is not None else "dossier",
                                 dossier=dossier, addition=add, ondernummer=str(n) if n is not None else None,

@@ -148,3 +148,32 @@ def test_written_forms_resolve_to_the_same_id(dossier, addition, num):
     found = {c.citation_id for raw in raws for c in find_citations(raw)}
     assert len(found) == 1
     assert parse_id(found.pop())["num"] == num
+
+
+# Forms from older papers, OCR and other tools; numbers as Eerste Kamer letters; page references dropped.
+MORE_FORMS = [
+    ("Kamerstukken II, 2008/09, 31700.VIII, 32", ["31700-VIII-32"]),
+    ("Kamerstukken Tweede Kamer 31-700 XII nr 6", ["31700-XII-6"]),
+    ("Kamerstuk TK 31.700XII, 6", ["31700-XII-6"]),
+    ("TK 2008-2009, 31473, nummer 25, bladzijde 5 - 6", ["31473-25"]),
+    ("Kamerstukken 2, 2008-2009, 31459, 22", ["31459-22"]),
+    ("Kamerstukken EK, 2014-2015, 31 145, AA", ["31145-AA"]),
+    ("Kamerstukken I 2021/22, 35 925, nr. E", ["35925-E"]),
+    ("Kamerstukken I 1979/80, 15 516, nr. 42e, blz. 7", ["15516-42E"]),
+    ("Kamerstukken II, 31 700-IIB, nr 2", ["31700-IIB-2"]),
+    ("Kamerstukken II 2015/16, 34 356 (R2064), nr. 3", ["34356-3"]),
+    ("Kamerstukken II, 1999-2000, 26 271, nr. 6, p. 15-16; nr. 7, p. 5-6.", ["26271-6", "26271-7"]),
+    ("Kamerstukken II 2020/21, 35 625, nr. 4, p. 12 en 13, en nr. 6", ["35625-4", "35625-6"]),
+    ("Voortgang uitvoering moties 30420, nrs 100 en 101", ["30420-100", "30420-101"]),
+    ("zie 31700 VII nr. 72", ["31700-VII-72"]),
+    ("Nederlandse bilaterale lening IMF - 21501-07-1398", ["21501-07-1398"]),
+    ("Kamerstukken II 2023/24, 36.496, nr. 54", ["36496-54"]),
+    # not citations: a year range, a date, an amount
+    ("in de periode 2008-2009 nam het aantal toe", []),
+    ("op 12 345 adressen, nr. onbekend", []),
+]
+
+
+@pytest.mark.parametrize("raw, expected", MORE_FORMS)
+def test_more_written_forms(raw, expected):
+    assert [c.citation_id for c in find_citations(raw)] == expected
