@@ -313,8 +313,7 @@ def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool
 def _continued_note(lines: list[str], note: RawFootnote) -> list[str]:
     """A note left unfinished at the foot of the last page goes on at the foot of this one, above
     this page's own notes: lines opening in lower case after a sentence end, a short line or a gap."""
-    expected = str(note.number + 1)
-    start = next((i for i, ln in enumerate(lines) if ln.strip().startswith(expected)), len(lines))
+    start = next((i for i, ln in enumerate(lines) if note_text(ln, note.number + 1) is not None), len(lines))
     while start > 0 and not lines[start - 1].strip():
         start -= 1
     for j in range(start - 1, max(-1, start - 8), -1):
