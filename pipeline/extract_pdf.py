@@ -104,14 +104,18 @@ def _gutter(chars: list[dict], width: float) -> float | None:
     middle, with text in at least three rows on either side of it; None on a one-column page."""
     covered = bytearray(int(width) + 2)
     for c in chars:
-        covered[max(0, int(c["x0"])):int(c["x1"]) + 1] = b"\x01" * (int(c["x1"]) + 1 - max(0, int(c["x0"])))
+        a, b = max(0, int(c["x0"])), min(len(covered), int(c["x1"]) + 1)
+        covered[a:b] = b"\x01" * max(0, b - a)
+
+    def rows(side) -> int:
+        return len({round(c["bottom"]) for c in chars if side(c["x0"])})
+
     run = 0
     for x in range(int(0.4 * width), int(0.92 * width)):
         run = 0 if covered[x] else run + 1
         if run >= GUTTER and covered[x + 1]:
             split = x + 1
-            rows = lambda cs: len({round(c["bottom"]) for c in cs})  # noqa: E731
-            if rows([c for c in chars if c["x0"] >= split]) >= 3 and rows([c for c in chars if c["x0"] < split]) >= 3:
+            if rows(lambda x0: x0 >= split) >= 3 and rows(lambda x0: x0 < split) >= 3:
                 return split
     return None
 
