@@ -8,6 +8,7 @@ markdown link targets and word-export note labels are left out of the input, and
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 from .model import Checks, Document
@@ -19,7 +20,7 @@ MARKUP = re.compile(r"<[^>\n]{1,40}>|\]\([^)\s]*\)|\[footnoteRef:\d+\]|^\s*\[\d+
 
 
 def _letters(text: str) -> Counter:
-    return Counter(c for c in text.casefold() if c.isalnum())
+    return Counter(c for c in unicodedata.normalize("NFC", text).casefold() if c.isalnum())
 
 
 def check(source: str, doc: Document, empty_pages: list[int] = (), orphan_markers: list[int] = ()) -> Checks:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -80,7 +81,7 @@ def _line_from_chars(chars, page_no: int, body_size: float) -> Line:
         else:
             parts.append(c["text"])
         prev = c
-    text = "".join(parts)
+    text = unicodedata.normalize("NFC", "".join(parts))
     sizes = [c["size"] for c in normal]
     bold = all("bold" in c.get("fontname", "").lower() for c in normal if c["text"].strip())
     return Line(page_no, min(c["top"] for c in chars), max(c["bottom"] for c in chars),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -47,7 +48,8 @@ def decode(data: bytes) -> str:
             raise IngestError("extract", "not UTF-8 and not cp1252: unknown text encoding") from None
     if re.search(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]", text):
         raise IngestError("extract", "not a text file: control characters in the text")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # NFC: converters write "ğ" as "g" plus a combining breve, which no rule would read as one letter
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def detect_shape(text: str) -> str:

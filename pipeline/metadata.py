@@ -18,6 +18,7 @@ DATE_LINE = re.compile(r"(?:^|\n)\s*(?:Datum\s*:?\s+|(?:Voorgesteld|Vastgesteld|
 TITLE_LINE = re.compile(r"(?:^|\n)\s*(?:Betreft|Onderwerp|Document)\s*:?[ \t]+(.+)", re.I)
 KENMERK = re.compile(r"(?:^|\n)\s*(?:Ons\s+)?kenmerk\s*:?\s+([A-Z0-9][\w./-]*\d[\w./-]*)", re.I)
 KAMERSTUK_HEAD = re.compile(r"(?:^|\n)\s*(\d{2}\s?\d{3}(?:[ -][A-Z]{1,5})?)\s+([A-Z][^\n]{3,})\n(?:[^\n]*\n){0,3}?\s*Nr\.\s*(\d+)\s+([A-Z ,.'-]{4,})", re.M)
+ID_LINE = re.compile(r"(?m)^[ \t]*(\d{5})(?:-([IVXL]{1,6}|[A-Z]{1,2}))?-(\d{1,4})[ \t]*$")
 MINISTRY = re.compile(r"(?:^|\n)\s*(Ministerie van [^\n]+?(?:,\s*\n\s*[A-Z][a-z][^\n]{0,40})?)\s*(?:\n|$)")
 MINISTER_OF = re.compile(r"\b(?:MINISTER|STAATSSECRETARIS)\s+VAN\s+([A-Z][A-Z ,-]+?)(?:\n|$|\s{2})")
 OPENING = 2000  # characters of a paper in which its kind is named
@@ -75,6 +76,9 @@ def extract_metadata(head: str, body: str, headings: list[str]) -> Metadata:
         meta.dossier = f"{number}-{addition}" if addition else number
         meta.ondernummer = m.group(3)
         meta.title = meta.title or m.group(2).strip()
+    elif m := ID_LINE.search(head[:600]):  # a paper's own id on a line of its own: "36410-V-51"
+        meta.dossier = f"{m.group(1)}-{m.group(2)}" if m.group(2) else m.group(1)
+        meta.ondernummer = m.group(3)
     m = MINISTRY.search(text)
     if m:
         meta.sender = re.sub(r"\s+", " ", m.group(1)).strip().rstrip(",")

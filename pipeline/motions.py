@@ -183,6 +183,17 @@ def _surname_case(name: str) -> str:
                     for i, w in enumerate(words))
 
 
+FIRST_NAME = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+\s+")
+
+
+def _signature(line: str) -> bool:
+    """A mover's name on a line of its own: "Omtzigt", "Van der Lee", "Olger van Dijk"."""
+    r = rules()
+    if not line or line.split()[-1] in r.not_names:
+        return False
+    return bool(r.name.fullmatch(line) or (m := FIRST_NAME.match(line)) and r.name.fullmatch(line, m.end()))
+
+
 def parse_motion_document(text: str) -> dict | None:
     """Movers, considerations and dictum of a document that is itself a motion."""
     start, close = OPENING.search(text), CLOSING.search(text)
@@ -196,7 +207,7 @@ def parse_motion_document(text: str) -> dict | None:
     # Signatures under the closing formula, one surname a line, are the names as written;
     # else the heading "MOTIE VAN HET LID VAN DER GRAAF C.S." in capitals.
     tail = text[close.end():close.end() + 600]
-    movers = [ln.strip() for ln in tail.splitlines() if rules().name.fullmatch(ln.strip())]
+    movers = [ln.strip() for ln in tail.splitlines() if _signature(ln.strip())]
     head = MOVERS_HEAD.search(text)
     if not movers and head:
         names = re.split(r"\s*(?:,|\bEN\b)\s*", re.sub(r"\s*C\.S\.?$", "", head.group(1).strip()))

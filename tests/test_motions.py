@@ -113,3 +113,14 @@ def test_acted_in_accordance_with_a_motion(sentence, want):
 ])
 def test_acted_within_the_frame_of_a_motion(sentence, want):
     assert disposition(sentence) == want
+
+
+def test_a_motion_document_as_submitted():
+    """OCR'd as submitted: the id on a line of its own, signatures with a first name, a decomposed "ğ"."""
+    from pipeline.extract_text import decode
+    from pipeline.metadata import extract_metadata
+    text = decode(("36410-V-51\n\n14 februari 2024\nMOTIE VAN DE LEDEN BAKKER EN GU\u0308NDOG\u0306AN\n"
+                   "De Kamer,\ngehoord de beraadslaging,\nverzoekt de regering de waterschappen te steunen,\n"
+                   "en gaat over tot de orde van de dag.\nOlger Bakker\nGündog\u0306an\n").encode("utf-8"))
+    assert (extract_metadata(text, text, []).dossier, extract_metadata(text, text, []).ondernummer) == ("36410-V", "51")
+    assert parse_motion_document(text)["movers"] == ["Olger Bakker", "Gündoğan"]
