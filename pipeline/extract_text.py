@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import codecs
 import re
 import statistics
 import unicodedata
@@ -34,11 +35,12 @@ class TextLayout:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8, or cp1252 when that reads cleanly; anything else is a clear error."""
+    """UTF-8, UTF-16 with its byte order mark (Word's "Unicode text"), or cp1252 when that reads
+    cleanly; anything else is a clear error."""
     if not data.strip():
         raise IngestError("extract", "empty file")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-16" if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig")
     except UnicodeDecodeError:
         if data.count(b"\x00") > len(data) // 10:
             raise IngestError("extract", "not a text file (NUL bytes: binary or UTF-16)") from None

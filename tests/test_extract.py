@@ -44,15 +44,20 @@ def test_detect_shape(text, shape):
     assert detect_shape(text) == shape
 
 
-def test_cp1252_text_is_read():
-    assert decode("Geachte voorzitter, het geïnvesteerde bedrag is € 5.".encode("cp1252")).endswith("€ 5.")
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
+def test_text_in_every_common_encoding_is_read(encoding):
+    text = "Geachte voorzitter, het geïnvesteerde bedrag is € 5."
+    data = text.encode(encoding)
+    if encoding in ("utf-16-le", "utf-16-be"):  # as Word writes "Unicode text": with its byte order mark
+        data = "\ufeff".encode(encoding) + data
+    assert decode(data) == text
 
 
 @pytest.mark.parametrize("data, message", [
     (b"", "empty file"),
     (b"   \n\t ", "empty file"),
     (b"\x81\x8d\x8f\x90\x9d" * 5, "not UTF-8"),
-    ("tekst".encode("utf-16"), "not a text file"),
+    ("tekst".encode("utf-16-le"), "not a text file"),  # UTF-16 without its byte order mark
 ])
 def test_bad_text_gives_a_clear_error(data, message):
     with pytest.raises(IngestError, match=message):
