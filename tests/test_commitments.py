@@ -26,6 +26,11 @@ NEW = [
     "De tweede voortgangsrapportage ontvangt uw Kamer medio september.",
     "Op dit punt kom ik in de volgende voortgangsbrief terug.",
     "Het streven is om uiterlijk eind dit jaar een plan van aanpak gereed te hebben.",
+    "Het kabinet komt hier in het najaar op terug.",
+    "Het kabinet informeert de Kamer voor de zomer over de uitwerking.",
+    "Ik zeg uw Kamer toe de evaluatie met de sector te bespreken.",
+    "U wordt voor het einde van het jaar geïnformeerd over de uitkomsten.",
+    "Ik stel uw Kamer voor 1 juli op de hoogte van het besluit.",
 ]
 FULFILMENT = [
     "Zoals toegezegd tijdens het commissiedebat stuur ik u hierbij het rapport.",
@@ -55,6 +60,8 @@ NONE = [
     "De leden van de VVD-fractie vragen of de minister de Kamer voor de zomer zal informeren.",
     "De minister schrijft dat hij de Kamer in het najaar zal informeren.",
     "Kan de minister toezeggen dat hij de Kamer voor de zomer informeert?",
+    "Het kabinet heeft de Kamer in mei geïnformeerd over de uitwerking.",
+    "Ik houd vast aan de afspraken die in 2023 zijn gemaakt.",
     # description, present tense, no time
     "Samen met de burgemeesters breng ik in kaart waar de risico's het grootst zijn.",
     "Ik deel met de partijen de noodzaak om scherp te monitoren.",
