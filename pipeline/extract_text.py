@@ -301,6 +301,8 @@ def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool
     while True:
         earlier = before + [ln for part in out for ln in part]
         zone = _find_zone(lines, notes[-1].number + 1 if notes else 1, fed, earlier)
+        if zone is None and notes:  # a note lost by the converter: the one after it, in capitals
+            zone = _find_zone(lines, notes[-1].number + 2, fed, earlier, lower_ok=False)
         if zone is None and notes:  # numbering that starts again: an annex, a second paper in the file
             zone = _find_zone(lines, 1, fed, [ln for part in out for ln in part])
         if zone is None:
@@ -329,7 +331,7 @@ def _continued_note(lines: list[str], note: RawFootnote) -> list[str]:
     return lines
 
 
-def _find_zone(lines: list[str], expected: int, fed: bool, earlier: list[str]):
+def _find_zone(lines: list[str], expected: int, fed: bool, earlier: list[str], lower_ok: bool = True):
     """The notes at the foot of this page: (lines, start, end, [(number, text)]) or None.
 
     A zone opens at a line "N text", N the next note number with its marker in the body above.
@@ -338,7 +340,7 @@ def _find_zone(lines: list[str], expected: int, fed: bool, earlier: list[str]):
     glued_note = re.compile(rf"(?<=[a-zà-ÿ]){expected}(?=[A-Z«\"“(])")
     # A note opening in lower case ("3 ingegaan op …") is more often body after a marker: a last
     # resort, and never right under a line whose sentence runs on.
-    for lower in (False, True):
+    for lower in (False, True) if lower_ok else (False,):
         for i in range(len(lines)):
             rest = note_text(lines[i], expected)
             if rest is None and not lower and (tail := glued_note.search(lines[i])):
@@ -378,11 +380,15 @@ def _read_zone(lines: list[str], start: int, expected: int, fed: bool) -> tuple[
     i = start
     while i < len(lines):
         ln = lines[i].strip()
-        rest = note_text(ln, expected + len(found)) if ln else None
+        # the next number, or (opening in capitals, unlike "5 juni 2023" going on) the one after it:
+        # a note the converter lost leaves a gap the check names
+        nxt = found[-1][0] + 1 if found else expected
+        number, rest = next(((n, r) for n in (nxt, nxt + 1) if ln and (r := note_text(ln, n)) is not None
+                             and (n == nxt or r[:1].isupper())), (None, None))
         if not ln:
             pass
-        elif rest is not None:
-            found.append((expected + len(found), rest))
+        elif rest is not None and (found or number == expected):
+            found.append((number, rest))
         elif fed or not _note_ended(found[-1][1], width):
             found[-1] = (found[-1][0], found[-1][1] + "\n" + ln)
         else:

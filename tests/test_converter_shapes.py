@@ -130,3 +130,16 @@ def test_notes_between_paragraphs_on_a_page_from_form_feeds():
     body_text, _, notes = assemble(lay.body, lay.notes)
     assert [(n.number, n.text) for n in notes] == WANT[:2]
     assert "Zin 11 van de volgende alinea" in body_text
+
+
+def test_a_lost_note_leaves_a_gap_the_check_names():
+    from pipeline.extract import extract
+    text = letter(feed="\n").replace("2Kamerstukken II 2024/25, 32 698, nr. 112.\n", "")
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "brief.txt"
+        path.write_text(text, encoding="utf-8")
+        doc = extract(path)
+    assert [n.number for n in doc.footnotes] == [1, 3]
+    assert "footnote numbers missing: 2" in doc.checks.warnings
