@@ -63,3 +63,15 @@ def test_stats(ingested):
 def test_bad_mode_and_missing_db(tmp_path):
     assert kst("search", "x", "--db", str(tmp_path / "geen.duckdb")).returncode == 2
     assert kst("search", "x", "--mode", "fuzzy", "--db", str(tmp_path / "geen.duckdb")).returncode == 2
+
+
+def test_a_suspect_document_is_named_and_stored(tmp_path):
+    """Stored, but named: a note the text lost (the check's figures are in document_checks)."""
+    (tmp_path / "brief.txt").write_text(
+        "Geachte voorzitter,\nIk stuur u voor de zomer de evaluatie van de regeling.1 Daarna volgt het besluit.3\n"
+        "1 Kamerstuk 31 935, nr. 80.\n3 Kamerstuk 31 935, nr. 81.\n", encoding="utf-8")
+    db = tmp_path / "k.duckdb"
+    run = kst("ingest", str(tmp_path / "brief.txt"), "--db", str(db))
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = " ".join(run.stdout.split())
+    assert "documents: 1 new" in out and "suspect" in out and "brief.txt: footnote numbers missing: 2" in out
