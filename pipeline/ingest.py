@@ -202,21 +202,21 @@ def open_db(db: str | Path, embedder: Embedder) -> duckdb.DuckDBPyConnection:
     recorded = store.embedding_model(con)
     # The model is loaded only when there is embedding to do: a re-run over unchanged files stays cheap.
     dim = recorded["dim"] if recorded and recorded["model"] == embedder.name else embedder.dim
-    if store.ensure_passages(con, embedder.name, dim):
+    if store.ensure_passages(con, embedder.name, dim, embedder.backend_name):
         reembed_all(con, embedder)
     return con
 
 
 def reembed_all(con: duckdb.DuckDBPyConnection, embedder: Embedder) -> int:
-    rows = con.execute("SELECT p.doc_id, p.seq, d.title, p.heading, p.text FROM passages p "
+    rows = con.execute("SELECT p.doc_id, p.seq, d.title, p.heading, p.text, coalesce(p.glossary, '') FROM passages p "
                        "JOIN documents d USING (doc_id)").fetchall()
     passages = []
-    for doc_id, seq, title, heading, text in rows:
-        p = Passage(seq, 0, heading, text, 0, 0, embed_text=embed_text(title, heading, text))
+    for doc_id, seq, title, heading, text, glossary in rows:
+        p = Passage(seq, 0, heading, text, 0, 0, glossary=glossary, embed_text=embed_text(title, heading, text, glossary))
         p.text_hash = text_hash(p.embed_text)
         passages.append((doc_id, p))
     embed_passages(con, [p for _, p in passages], embedder)
-    store.replace_embeddings(con, embedder.name, embedder.dim,
+    store.replace_embeddings(con, embedder.name, embedder.dim, embedder.backend_name,
                              {(doc_id, p.seq): (p.text_hash, p.embedding) for doc_id, p in passages})
     return len(passages)
 

@@ -18,6 +18,7 @@ DATE_LINE = re.compile(r"(?:^|\n)\s*(?:Datum\s*:?\s+|(?:Voorgesteld|Vastgesteld|
 TITLE_LINE = re.compile(r"(?:^|\n)\s*(?:Betreft|Onderwerp|Document)\s*:?[ \t]+(.+)", re.I)
 KENMERK = re.compile(r"(?:^|\n)\s*(?:Ons\s+)?kenmerk\s*:?\s+([A-Z0-9][\w./-]*\d[\w./-]*)", re.I)
 KAMERSTUK_HEAD = re.compile(r"(?:^|\n)\s*(\d{2}\s?\d{3}(?:[ -][A-Z]{1,5})?)\s+([A-Z][^\n]{3,})\n(?:[^\n]*\n){0,3}?\s*Nr\.\s*(\d+)\s+([A-Z ,.'-]{4,})", re.M)
+DOSSIER_LINE = re.compile(r"(?m)^[ \t]*\d{2}\s?\d{3}(?:[ -][A-Z]{1,5})?[ \t]+([A-Z][^\n]{8,})$")  # "36 512 Wijziging van …"
 ID_LINE = re.compile(r"(?m)^[ \t]*(\d{5})(?:-([IVXL]{1,6}|[A-Z]{1,2}))?-(\d{1,4})[ \t]*$")
 MINISTRY = re.compile(r"(?:^|\n)\s*(Ministerie van [^\n]+?(?:,\s*\n\s*[A-Z][a-z][^\n]{0,40})?)\s*(?:\n|$)")
 MINISTER_OF = re.compile(r"\b(?:MINISTER|STAATSSECRETARIS)\s+VAN\s+([A-Z][A-Z ,-]+?)(?:\n|$|\s{2})")
@@ -26,11 +27,22 @@ MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
 @lru_cache(maxsize=1)
+def doctypes() -> dict:
+    return tomllib.loads((MODELS / "doctypes.toml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def kinds() -> list[tuple[str, list[re.Pattern], list[re.Pattern]]]:
     """(kind, opening patterns, anywhere patterns) from models/doctypes.toml, in order."""
-    data = tomllib.loads((MODELS / "doctypes.toml").read_text(encoding="utf-8"))
     return [(k["name"], [re.compile(p, re.I | re.M) for p in k.get("opening", [])],
-             [re.compile(p, re.I | re.M) for p in k.get("anywhere", [])]) for k in data["kind"]]
+             [re.compile(p, re.I | re.M) for p in k.get("anywhere", [])]) for k in doctypes()["kind"]]
+
+
+@lru_cache(maxsize=1)
+def title_rules() -> tuple[dict[str, list[re.Pattern]], list[re.Pattern]]:
+    """Per kind, patterns whose groups make the title; and lines that are never a title."""
+    per_kind = {k["name"]: [re.compile(p, re.I | re.M) for p in k.get("title", [])] for k in doctypes()["kind"]}
+    return per_kind, [re.compile(p, re.I) for p in doctypes()["title"]["not"]]
 
 
 def document_kind(opening: str, text: str) -> str:
@@ -39,6 +51,18 @@ def document_kind(opening: str, text: str) -> str:
         if any(p.search(opening) for p in at_start) or any(p.search(text) for p in anywhere):
             return name
     return "other"
+
+
+def kind_title(kind: str, text: str) -> str | None:
+    for pattern in title_rules()[0].get(kind, []):
+        if m := pattern.search(text):
+            title = " ".join(g for g in m.groups() if g)
+            return re.sub(r"\s+", " ", re.sub(r"(?<!\w)[_*]+|[_*]+(?!\w)", "", title)).strip(" *_")
+    return None
+
+
+def is_title(line: str) -> bool:
+    return not any(p.search(line) for p in title_rules()[1])
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -54,7 +78,7 @@ def parse_date(text: str) -> dt.date | None:
 def extract_metadata(head: str, body: str, headings: list[str]) -> Metadata:
     """`head` is the letterhead (or the document start), `body` the body text."""
     text = (head + "\n" + body[:4000]).replace("\u00a0", " ")
-    meta = Metadata()
+    meta = Metadata(doc_type=document_kind(text[:OPENING], head + "\n" + body))
     m = DATE_LINE.search(text)
     if m:
         meta.date = parse_date(m.group(0))
@@ -67,6 +91,7 @@ def extract_metadata(head: str, body: str, headings: list[str]) -> Metadata:
         if nxt and not re.search(r"[.:]$", title) and len(nxt.group(1).split()) <= 6:
             title += " " + nxt.group(1).strip()
         meta.title = re.sub(r"\s+", " ", title)
+    meta.title = meta.title or kind_title(meta.doc_type, text)
     m = KENMERK.search(text)
     if m:
         meta.kenmerk = m.group(1).rstrip(".")
@@ -86,8 +111,9 @@ def extract_metadata(head: str, body: str, headings: list[str]) -> Metadata:
         m = MINISTER_OF.search(re.sub(r"(?<=[A-Z,]) ?\n(?=[A-Z]{2})", " ", text))  # a title in capitals wraps
         if m:
             meta.sender = "Ministerie van " + m.group(1).strip().title().replace(" En ", " en ")
-    meta.doc_type = document_kind(text[:OPENING], head + "\n" + body)
-    meta.title = meta.title or (headings[0] if headings else None)
+    if not meta.title and (m := DOSSIER_LINE.search(text[:OPENING])):
+        meta.title = m.group(1).strip()
+    meta.title = meta.title or next((h for h in headings if is_title(h)), None)
     return meta
 
 

@@ -138,7 +138,8 @@ class Passage:
     end: int
     kind: str = "body"  # body | footnote
     footnote: int | None = None  # the footnote's number, for a footnote passage
-    embed_text: str = ""  # what the model sees: title > heading > text
+    glossary: str = ""  # "AZWA: Aanvullend Zorg- en Welzijnsakkoord" for acronyms defined elsewhere in the document
+    embed_text: str = ""  # what the model sees: title > heading > text (glossary)
     text_hash: str = ""  # of embed_text: the key of the embedding cache
     terms: str = ""  # compound parts of the text, indexed for keyword search
     embedding: list[float] | None = None

@@ -16,8 +16,10 @@ from .model import Document, Passage
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'‘“(])")
 
 
-def embed_text(title: str | None, heading: str, text: str) -> str:
-    return " > ".join(x for x in (title, heading, text) if x)
+def embed_text(title: str | None, heading: str, text: str, glossary: str = "") -> str:
+    """What the encoder reads: the passage under its title and heading, and the long forms of the
+    acronyms it uses that the document defined elsewhere (the encoder cannot know them)."""
+    return " > ".join(x for x in (title, heading, text) if x) + (f"\n\n({glossary})" if glossary else "")
 
 
 def text_hash(text: str) -> str:
@@ -76,8 +78,10 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                                 note.anchor or 0, note.anchor or 0, kind="footnote", footnote=note.number))
     defs = definitions(doc.text)
     for p in passages:
-        longs = " ".join(expansions(p.text, defs))
+        found = expansions(p.text, defs)
+        longs = " ".join(long for _, long in found)
         p.terms = f"{longs} {expand(f'{p.heading} {p.text} {longs.lower()}')}".strip()
-        p.embed_text = embed_text(title, p.heading, p.text)
+        p.glossary = "; ".join(f"{a}: {long}" for a, long in found if long.lower() not in p.text.lower())
+        p.embed_text = embed_text(title, p.heading, p.text, p.glossary)
         p.text_hash = text_hash(p.embed_text)
     return passages

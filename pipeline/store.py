@@ -93,7 +93,7 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 PASSAGE_COLUMNS = """doc_id VARCHAR, seq INTEGER, passage_id VARCHAR, kind VARCHAR, footnote INTEGER, page INTEGER, heading VARCHAR,
-    text VARCHAR, char_start INTEGER, char_end INTEGER, terms VARCHAR, text_hash VARCHAR, embedding FLOAT[{dim}]"""
+    text VARCHAR, char_start INTEGER, char_end INTEGER, terms VARCHAR, text_hash VARCHAR, embedding FLOAT[{dim}], glossary VARCHAR"""
 
 
 def embedding_model(con: duckdb.DuckDBPyConnection) -> dict | None:
@@ -101,32 +101,33 @@ def embedding_model(con: duckdb.DuckDBPyConnection) -> dict | None:
     return json.loads(row[0]) if row else None
 
 
-def ensure_passages(con: duckdb.DuckDBPyConnection, model: str, dim: int) -> dict | None:
+def ensure_passages(con: duckdb.DuckDBPyConnection, model: str, dim: int, backend: str) -> dict | None:
     """Create the passages table for this model; returns the model recorded before when it was another."""
     old = embedding_model(con)
-    new = {"model": model, "dim": dim}
+    new = {"model": model, "dim": dim, "backend": backend}
     con.execute(f"CREATE TABLE IF NOT EXISTS passages ({PASSAGE_COLUMNS.format(dim=dim)})")
+    con.execute("ALTER TABLE passages ADD COLUMN IF NOT EXISTS glossary VARCHAR")  # databases of 0.1.0
     con.execute(VIEWS.read_text(encoding="utf-8"))
     con.execute("CREATE TABLE IF NOT EXISTS embedding_cache (text_hash VARCHAR, model VARCHAR, embedding FLOAT[], "
                 "PRIMARY KEY (text_hash, model))")
     if old is None:
         con.execute("INSERT INTO settings VALUES ('embedding_model', ?)", [json.dumps(new)])
-    return old if old not in (None, new) else None
+    return old if old and (old["model"], old["dim"]) != (model, dim) else None
 
 
-def replace_embeddings(con: duckdb.DuckDBPyConnection, model: str, dim: int,
+def replace_embeddings(con: duckdb.DuckDBPyConnection, model: str, dim: int, backend: str,
                        vectors: dict[tuple[str, int], tuple[str, list[float]]]) -> None:
     """Swap in embeddings of another model (its dimension may differ) in one transaction."""
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"CREATE TABLE passages_new ({PASSAGE_COLUMNS.format(dim=dim)})")
-        rows = con.execute("SELECT doc_id, seq, passage_id, kind, footnote, page, heading, text, char_start, char_end, terms "
-                           "FROM passages").fetchall()
-        _insert(con, "passages_new", [(*r, *vectors[(r[0], r[1])]) for r in rows])
+        rows = con.execute("SELECT doc_id, seq, passage_id, kind, footnote, page, heading, text, char_start, char_end, terms, "
+                           "glossary FROM passages").fetchall()
+        _insert(con, "passages_new", [(*r[:-1], *vectors[(r[0], r[1])], r[-1]) for r in rows])
         con.execute("DROP TABLE passages")
         con.execute("ALTER TABLE passages_new RENAME TO passages")
         con.execute("INSERT OR REPLACE INTO settings VALUES ('embedding_model', ?)",
-                    [json.dumps({"model": model, "dim": dim})])
+                    [json.dumps({"model": model, "dim": dim, "backend": backend})])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -200,7 +201,7 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
              _passage_at(passages, c.start), c.start, c.end) for i, c in enumerate(analysis.commitments)])
         _insert(con, "passages", [
             (doc.doc_id, p.seq, f"{doc.doc_id}:{p.seq}", p.kind, p.footnote, p.page, p.heading, p.text, p.start, p.end,
-             p.terms, p.text_hash, p.embedding)
+             p.terms, p.text_hash, p.embedding, p.glossary)
             for p in passages])
         con.execute("COMMIT")
     except BaseException:

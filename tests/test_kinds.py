@@ -26,6 +26,31 @@ def test_kind(name):
     assert prepare(CORPUS / name).document.meta.doc_type == KINDS[name]
 
 
+TITLES = {
+    "2025-03-12_hwbp-voortgang.pdf": "Voortgang Hoogwaterbeschermingsprogramma en afhandeling moties",
+    "2025-05-28_antwoorden-kamervragen-gemalen.pdf":
+        "Vragen van het lid Bamenga (D66) over de energiekosten van gemalen",  # not its first heading, "Vraag 1"
+    "2025-04-03_nota-naar-aanleiding-van-het-verslag-waterwet.txt":
+        "Wijziging van de Waterwet in verband met de versterking van de regionale keringen",  # not "Ontvangen …"
+    "2025-02-13_besluitenlijst-procedurevergadering-iw.txt":
+        "Besluitenlijst procedurevergadering vaste commissie voor Infrastructuur en Waterstaat",
+    "2025-04-17_natuurherstel-stikstof.txt": "Problematiek rondom stikstof en PAS",
+}
+
+
+@pytest.mark.parametrize("name", TITLES)
+def test_title(name):
+    assert prepare(CORPUS / name).document.meta.title == TITLES[name]
+
+
+@pytest.mark.parametrize("heading, ok", [("Vraag 1", False), ("Tweede Kamer der Staten-Generaal2", False),
+                                         ("Vergaderjaar 2023–2024 Aanhangsel van de Handelingen", False),
+                                         ("Ontvangen 3 april 2025", False), ("Stand van zaken dijkversterking", True)])
+def test_lines_that_are_never_a_title(heading, ok):
+    from pipeline.metadata import is_title
+    assert is_title(heading) is ok
+
+
 def commitments(name):
     return [(c.kind, str(c.deadline), c.text) for c in prepare(CORPUS / name).analysis.commitments]
 

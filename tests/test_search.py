@@ -92,7 +92,7 @@ def test_a_changed_model_re_embeds(tmp_path):
     run_batch([f], db, large)
     assert len(large.encoded) == n
     con = store.connect(db)
-    assert store.embedding_model(con) == {"model": "test-hash-16", "dim": 16}
+    assert store.embedding_model(con) == {"model": "test-hash-16", "dim": 16, "backend": "sentence-transformers"}
     assert con.execute("SELECT DISTINCT len(embedding) FROM passages").fetchall() == [(16,)]
     hits = search(con, "stikstof", mode="semantic", embedder=large)
     assert hits

@@ -1,0 +1,1 @@
+"""Rule files, calendars and settings: package data read by pipeline/rules.py."""

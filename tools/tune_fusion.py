@@ -1,0 +1,105 @@
+"""Tune hybrid search's fusion on query sets, with the relevance rule of ../shared/eval/retrieval.py.
+
+    python -m tools.tune_fusion DB QUERIES [DB QUERIES ...] [--tune N]
+
+Each pair is a database and a query file (JSON lines: query, relevant: [{doc, contains}]).
+The keyword and semantic lists are fetched once per query; every setting of the grid is then
+scored by MRR@10 on the first N pairs (the development sets, default all) and reported on
+every pair, so that a held-out set shows whether the chosen weights carry.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import re
+from pathlib import Path
+
+from pipeline import search as S
+from pipeline.embed import Embedder
+from pipeline.store import connect, embedding_model, load_extension
+
+GRID = {"rrf_k": [1, 5, 10, 20, 60], "keyword_weight": [1.0], "semantic_weight": [0.2, 0.5, 0.8, 1.0, 1.25, 1.5, 2.0]}
+
+
+def fold(text: str) -> str:
+    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text or "")
+    return re.sub(r"\s+", " ", text).casefold()
+
+
+def lists(db: str, queries: list[dict], depth: int) -> list[dict]:
+    """Per query: the citation, keyword and semantic rankings, and which passages are relevant."""
+    con = connect(db, read_only=True)
+    load_extension(con, "fts")
+    info = embedding_model(con)
+    emb = Embedder(info["model"])
+    vectors = emb.encode([q["query"] for q in queries], kind="query")
+    rows = con.execute("SELECT p.passage_id, d.source_path, p.text FROM passages p JOIN documents d USING (doc_id)")
+    passages = {pid: (Path(src).name, fold(text)) for pid, src, text in rows.fetchall()}
+    out = []
+    for q, vec in zip(queries, vectors):
+        ids = S.citation_ids(q["query"])
+        relevant = {pid for pid, (name, text) in passages.items()
+                    if any(name == r["doc"] and fold(r["contains"]) in text for r in q["relevant"])}
+        out.append({"query": q["query"], "relevant": relevant,
+                    "exact": S._citing(con, ids, "TRUE", [], depth) if ids else [],
+                    "keyword": S._keyword(con, q["query"], "TRUE", [], depth),
+                    "semantic": S._semantic(con, vec, info["dim"], "TRUE", [], depth)})
+    con.close()
+    return out
+
+
+def rank(entry: dict, ranked: list[tuple[str, float]]) -> int | None:
+    seen = {pid for pid, _ in entry["exact"]}
+    order = [pid for pid, _ in entry["exact"]] + [pid for pid, _ in ranked if pid not in seen]
+    return next((i for i, pid in enumerate(order[:10], 1) if pid in entry["relevant"]), None)
+
+
+def mrr(entries: list[dict], fuse) -> float:
+    return sum(1 / r for e in entries if (r := rank(e, fuse(e)))) / len(entries)
+
+
+def modes(cfg: dict) -> dict:
+    return {"keyword": lambda e: e["keyword"], "semantic": lambda e: e["semantic"],
+            "hybrid": lambda e: S._fuse([(cfg["keyword_weight"], e["keyword"]),
+                                         (cfg["semantic_weight"], e["semantic"])], cfg["rrf_k"])}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("pairs", nargs="+", help="DB QUERIES [DB QUERIES ...]")
+    ap.add_argument("--tune", type=int, default=None, help="tune on the first N pairs (default: all)")
+    a = ap.parse_args()
+    if len(a.pairs) % 2:
+        ap.error("give databases and query files in pairs")
+    depth = S.settings()["depth"]
+    sets = []
+    for db, qfile in zip(a.pairs[::2], a.pairs[1::2]):
+        queries = [json.loads(ln) for ln in Path(qfile).read_text(encoding="utf-8").splitlines() if ln.strip()]
+        sets.append((Path(qfile).name, lists(db, queries, depth)))
+    tune = sets[:a.tune or len(sets)]
+    current = S.settings()
+    print("current settings:", {k: current[k] for k in GRID})
+    for name, entries in sets:
+        print(f"  {name}: " + ", ".join(f"{m} {mrr(entries, f):.3f}" for m, f in modes(current).items()))
+    results = []
+    for values in itertools.product(*GRID.values()):
+        cfg = dict(zip(GRID, values))
+        hybrid = modes(cfg)["hybrid"]
+        results.append((sum(mrr(e, hybrid) for _, e in tune) / len(tune), cfg))
+    results.sort(key=lambda r: -r[0])
+    print(f"best on {', '.join(n for n, _ in tune)} (mean hybrid MRR@10):")
+    for score, cfg in results[:8]:
+        per = ", ".join(f"{n} {mrr(e, modes(cfg)['hybrid']):.3f}" for n, e in sets)
+        print(f"  {score:.3f}  {cfg}  [{per}]")
+    best = modes(results[0][1])
+    print("queries not first under the best setting (keyword, semantic, hybrid rank):")
+    for name, entries in sets:
+        for e in entries:
+            ranks = [rank(e, f(e)) for f in best.values()]
+            if ranks[2] != 1:
+                print(f"  {name}: {ranks}  {e['query']}")
+
+
+if __name__ == "__main__":
+    main()
