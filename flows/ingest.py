@@ -35,7 +35,7 @@ def _preparer(seconds: float):
     only the task's timeout applies (the flow stops waiting; the worker thread runs on)."""
     if seconds <= 0 or mp.current_process().daemon:
         return ingest.safe_prepare
-    return TimedPreparer(seconds)
+    return TimedPreparer(seconds, ingest.safe_prepare)
 
 
 class Overrun(Exception):
@@ -114,6 +114,8 @@ def summary_markdown(summary: ingest.Summary) -> str:
     suspect = [(o.path, w) for o in summary.outcomes for w in o.warnings]
     if suspect:
         lines += ["", "Suspect (stored; see document_checks):", *(f"- `{p}`: {w}" for p, w in suspect)]
+    if notes := summary.notes():
+        lines += ["", "Notes:", *(f"- {n}" for n in notes)]
     return "\n".join(lines)
 
 

@@ -8,14 +8,12 @@ Handelingen and Staatscourant get ids of their own (``handelingen:II:2022-2023:5
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from . import rules
 from .model import Citation
 
-MODELS = Path(__file__).resolve().parent.parent / "models"
 ID = re.compile(r"^(?P<dossier>\d{5})(?:-(?P<addition>[IVXL]{1,6}[A-F]?|[A-Z]{1,2}|\d{2,3}(?=-)))?"
                 r"(?:-(?P<num>\d{1,4}[A-Z]?|[A-Z]{1,2}))?$"
                 r"|^(?P<zaak>\d{4}Z\d{5})$|^TZ(?P<month>\d{6})-(?P<tz>\d{3,4})$")
@@ -30,18 +28,10 @@ class Pattern:
 
 
 @lru_cache(maxsize=None)
-def _rules(path: Path = MODELS / "citations.toml") -> tuple[tuple[Pattern, ...], re.Pattern]:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    blocks = data.get("blocks", {})
-
-    def expand(rx: str) -> str:
-        for _ in range(3):  # blocks may use blocks
-            for name, value in blocks.items():
-                rx = rx.replace("{" + name + "}", value)
-        return rx
-
-    pats = tuple(Pattern(p["name"], p["kind"], re.compile(expand(p["regex"]))) for p in data["pattern"])
-    return pats, re.compile(expand(data["item"]["regex"]))
+def _rules() -> tuple[tuple[Pattern, ...], re.Pattern]:
+    data = rules.load("citations.toml")
+    pats = tuple(Pattern(p["name"], p["kind"], re.compile(p["regex"])) for p in data["pattern"])
+    return pats, re.compile(data["item"]["regex"])
 
 
 def patterns() -> tuple[Pattern, ...]:

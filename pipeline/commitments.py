@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from .compounds import rejoin
 from .deadlines import find_deadline
 from .model import Commitment
+from .rules import load
 
-MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
 @dataclass(frozen=True)
@@ -31,13 +29,13 @@ class Rules:
 
 @lru_cache(maxsize=None)
 def rules() -> Rules:
-    d = tomllib.loads((MODELS / "commitments.toml").read_text(encoding="utf-8"))
+    d = load("commitments.toml")
 
     def comp(ps):
         return tuple(re.compile(p, re.I) for p in ps)
 
     return Rules(tuple((k, re.compile(v, re.I)) for k, v in d["actor"].items()), comp(d["fulfilment"]["patterns"]),
-                 comp(d["new"]["patterns"]), comp(d["new"]["with_deadline"]), comp(d["exclude"]["patterns"]))
+                 comp(d["new"]["patterns"]), comp(d["new"].get("with_deadline", [])), comp(d["exclude"]["patterns"]))
 
 
 def actor(sentence: str) -> str:
@@ -71,5 +69,5 @@ def find_commitments(sentences, doc_date: dt.date | None) -> list[Commitment]:
         if kind == "fulfilment":
             deadline = None
         out.append(Commitment(s.text, kind, actor(s.text), deadline.text if deadline else None,
-                              deadline.date if deadline else None, s.start, s.end))
+                              deadline.date if deadline else None, s.start, s.end, deadline.basis if deadline else None))
     return out

@@ -5,10 +5,11 @@ follows the language, not a corpus.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 from functools import lru_cache
+
+from .dutch import stop_words
 
 MIN_HEAD, MIN_TAIL, MIN_WORD = 4, 4, 8
 KNOWN_WHOLE = 14  # a word the lexicon knows is split only from this length on ("verschillende" stays whole)
@@ -36,16 +37,6 @@ def vocabulary() -> frozenset[str]:
         words.update(lemmas)
     return frozenset(w.lower() for w in words | stop_words() if w.isalpha())
 
-
-@lru_cache(maxsize=1)
-def stop_words() -> frozenset[str]:
-    """spaCy's Dutch stop words, read from its data module alone: importing spaCy pulls in torch,
-    seconds that a query from a cold shell must not pay."""
-    root = importlib.util.find_spec("spacy").submodule_search_locations[0]
-    spec = importlib.util.spec_from_file_location("_spacy_nl_stop_words", os.path.join(root, "lang", "nl", "stop_words.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return frozenset(module.STOP_WORDS)
 
 
 def _head(head: str, lex: frozenset[str]) -> str | None:

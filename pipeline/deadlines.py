@@ -3,26 +3,23 @@
 Conventions (../shared/gold/README.md): "voor september 2025" is the day before
 the month, "in september" its last day, "begin/medio/eind" the 10th/20th/last,
 seasons and quarters their last day, "voor het zomerreces" the day before the
-recess from models/recesses.csv. Wording that cannot be resolved gives None.
+recess from models/recesses.csv, or projected for a year it does not reach. Wording that cannot
+be resolved gives None. Each deadline says how it was resolved: `calendar` (a recess on record),
+`projected` (a recess projected by models/deadlines.toml) or `rule` (the wording and the date alone).
 """
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from .metadata import MONTHS
+from . import rules
+from .dutch import months, number
 
-MODELS = Path(__file__).resolve().parent.parent / "models"
-MONTH = "(?P<month>" + "|".join(MONTHS) + ")"
 YEAR = r"(?:\s+(?:van\s+)?(?P<year>20\d{2}))?"
 VOOR = r"(?:vóór|voor|uiterlijk\s+voor|uiterlijk\s+vóór)"
-NUMBER_WORDS = {"een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "acht": 8, "tien": 10, "twaalf": 12}
 
 
 @dataclass(frozen=True)
@@ -39,18 +36,37 @@ class Deadline:
     date: dt.date | None
     start: int
     end: int
+    basis: str | None = None  # calendar | projected | rule; None when unresolved
 
 
 @lru_cache(maxsize=None)
 def tables() -> dict:
-    return tomllib.loads((MODELS / "deadlines.toml").read_text(encoding="utf-8"))
+    return rules.load("deadlines.toml")
 
 
 @lru_cache(maxsize=None)
 def recesses() -> tuple[Recess, ...]:
-    with open(MODELS / "recesses.csv", encoding="utf-8") as fh:
-        return tuple(Recess(r["name"], dt.date.fromisoformat(r["first_day"]), dt.date.fromisoformat(r["last_day"]),
-                            r["source"]) for r in csv.DictReader(fh))
+    return tuple(Recess(r["name"], dt.date.fromisoformat(r["first_day"]), dt.date.fromisoformat(r["last_day"]),
+                        r["source"]) for r in rules.table("recesses.csv"))
+
+
+def calendar_end() -> dt.date:
+    """The last day the recess calendar on record covers."""
+    return max(r.last_day for r in recesses())
+
+
+def recess(name: str, year: int) -> Recess | None:
+    """The recess of that name starting in that year: on record, else projected."""
+    known = [r for r in recesses() if r.name == name and r.first_day.year == year]
+    if known:
+        return known[0]
+    rule = tables()["projection"].get(name)
+    if rule is None or year <= max((r.first_day.year for r in recesses() if r.name == name), default=0):
+        return None  # a year the calendar covers but without this recess: no guess
+    month, day = map(int, rule["from"].split("-"))
+    start = dt.date(year, month, day)
+    start += dt.timedelta(days=(4 - start.weekday()) % 7)  # the first Friday
+    return Recess(name, start, start + dt.timedelta(days=rule["days"]), "projected")
 
 
 def _alt(words) -> str:
@@ -60,6 +76,7 @@ def _alt(words) -> str:
 @lru_cache(maxsize=None)
 def _patterns() -> list[tuple[str, re.Pattern]]:
     t = tables()
+    MONTH = rf"(?P<month>{_alt(months())})\.?"  # noqa: N806  "maart", "mrt.", "sep"
     return [
         ("recess", re.compile(rf"\b{VOOR}\s+(?:het\s+)?(?P<recess>{_alt(t['recess'])}){YEAR}", re.I)),
         ("quarter", re.compile(rf"\b(?:(?:in|uiterlijk|vóór|voor)\s+)?(?:(?:aan\s+)?het\s+)?(?:einde?\s+van\s+het\s+)?"
@@ -78,7 +95,7 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
         ("season", re.compile(rf"\b(?:(?:in|voor|vóór)\s+(?:het|de)\s+|dit\s+|komende?\s+)?(?P<season>{_alt(t['season'])})\b{YEAR}",
                               re.I)),
         ("year", re.compile(r"\b(?P<prep>in|uiterlijk\s+in|vóór|voor)\s+(?P<year>20\d{2})\b(?![-/])", re.I)),
-        ("within", re.compile(rf"\bbinnen\s+(?P<n>\d+|{_alt(NUMBER_WORDS)})\s+(?P<unit>weken|week|maanden|maand)\b", re.I)),
+        ("within", re.compile(r"\bbinnen\s+(?P<n>\d+|[a-z]+)\s+(?P<unit>weken|week|maanden|maand)\b", re.I)),
     ]
 
 
@@ -96,20 +113,24 @@ def _on_or_after(make, year: int | None, ref: dt.date | None) -> dt.date | None:
     return d if d >= ref else make(ref.year + 1)
 
 
+def _resolve_recess(m: re.Match, ref: dt.date | None) -> tuple[dt.date | None, str | None]:
+    """The day before the recess, and whether the calendar or the projection gave it."""
+    name = tables()["recess"][m["recess"].lower()]
+    if m["year"]:
+        found = recess(name, int(m["year"]))
+    elif ref:
+        found = next((r for y in (ref.year, ref.year + 1) if (r := recess(name, y)) and r.first_day > ref), None)
+    else:
+        found = None
+    if found is None:
+        return None, None
+    return found.first_day - dt.timedelta(days=1), "projected" if found.source == "projected" else "calendar"
+
+
 def _resolve(kind: str, m: re.Match, ref: dt.date | None) -> dt.date | None:
     g = {k: v for k, v in m.groupdict().items() if v}
     year = int(g["year"]) if "year" in g else None
     t = tables()
-    if kind == "recess":
-        name = t["recess"][g["recess"].lower()]
-        rows = [r for r in recesses() if r.name == name]
-        if year:
-            rows = [r for r in rows if r.first_day.year == year]
-        elif ref:
-            rows = [r for r in rows if r.first_day > ref]
-        else:
-            return None
-        return min(rows, key=lambda r: r.first_day).first_day - dt.timedelta(days=1) if rows else None
     if kind in ("quarter", "q"):
         q = int(g["q"]) if kind == "q" else t["quarter"][g["q"].lower()]
         return _on_or_after(lambda y: _last_day(y, 3 * q), year, ref)
@@ -122,18 +143,18 @@ def _resolve(kind: str, m: re.Match, ref: dt.date | None) -> dt.date | None:
         return dt.date(year or ref.year, 12, 31) if (year or ref) else None
     if kind == "month_part":
         day = t["month_part"][g["part"].lower()]
-        month = MONTHS[g["month"].lower()]
+        month = months()[g["month"].lower()]
         return _on_or_after(lambda y: _last_day(y, month) if day == 0 else dt.date(y, month, day), year, ref)
     if kind == "before_date":
-        month = MONTHS[g["month"].lower()]
+        month = months()[g["month"].lower()]
         d = _on_or_after(lambda y: dt.date(y, month, min(int(g["day"]), calendar.monthrange(y, month)[1])), year, ref)
         return d - dt.timedelta(days=1) if d else None
     if kind == "before_month":
-        month = MONTHS[g["month"].lower()]
+        month = months()[g["month"].lower()]
         d = _on_or_after(lambda y: dt.date(y, month, 1), year, ref)
         return d - dt.timedelta(days=1) if d else None
     if kind == "month":
-        month = MONTHS[g["month"].lower()]
+        month = months()[g["month"].lower()]
         return _on_or_after(lambda y: _last_day(y, month), year, ref)
     if kind == "season":
         spec = t["season"][g["season"].lower()]
@@ -148,7 +169,7 @@ def _resolve(kind: str, m: re.Match, ref: dt.date | None) -> dt.date | None:
     if kind == "within":
         if ref is None:
             return None
-        n = int(g["n"]) if g["n"].isdigit() else NUMBER_WORDS[g["n"].lower()]
+        n = number(g["n"])
         if g["unit"].lower() in ("week", "weken"):
             return ref + dt.timedelta(weeks=n)
         month = ref.month - 1 + n
@@ -169,12 +190,17 @@ def find_deadline(sentence: str, doc_date: dt.date | None) -> Deadline | None:
     found: list[tuple[int, Deadline]] = []
     for prio, (kind, rx) in enumerate(_patterns()):
         for m in rx.finditer(sentence):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            if any(m.start() < e and s < m.end() for s, e in taken) or kind == "within" and number(m["n"]) is None:
                 continue
             taken.append((m.start(), m.end()))
             if _after_no_deadline(sentence, m.start()):
                 continue
-            found.append((prio, Deadline(m.group(0).strip(), _resolve(kind, m, doc_date), m.start(), m.end())))
+            if kind == "recess":
+                date, basis = _resolve_recess(m, doc_date)
+            else:
+                date = _resolve(kind, m, doc_date)
+                basis = "rule" if date else None
+            found.append((prio, Deadline(m.group(0).strip(), date, m.start(), m.end(), basis)))
     if not found:
         return None
     return min(found, key=lambda x: (x[1].start, x[0]))[1]

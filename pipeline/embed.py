@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from functools import cached_property
-from importlib import resources
 from typing import Protocol
 
-SETTINGS = tomllib.loads(resources.files("models").joinpath("embedding.toml").read_text(encoding="utf-8"))["model"]
-DEFAULT_MODEL = SETTINGS["default"]
+from . import rules
+from .config import config
 
-
-def model_name(name: str | None = None) -> str:
-    return name or os.environ.get("KST_EMBEDDING_MODEL") or DEFAULT_MODEL
+SETTINGS = rules.load("embedding.toml")["model"]
 
 
 class Backend(Protocol):
@@ -107,7 +103,7 @@ class Embedder:
     """Loads its backend on first use, so a run with nothing to embed loads no model."""
 
     def __init__(self, name: str | None = None):
-        self.name = model_name(name)
+        self.name = name or config().model
 
     @property
     def backend_name(self) -> str:

@@ -6,44 +6,48 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Callable, Iterable
 
 import duckdb
 
 from . import store
+from .config import config
+from .deadlines import calendar_end
 from .embed import Embedder
 from .errors import IngestError
 from .extract import SUPPORTED, extract, read_bytes, sha256
 from .model import Analysis, Document, Passage
 from .passages import embed_text, make_passages, text_hash
 from .search import rebuild_index
-from .search import settings as search_settings
 from .links import store_links
 from .segment import analyse
 from .timelimit import TimedPreparer
 from .topics import store_topics
 
-ROOT = Path(__file__).resolve().parent.parent
 SIDECARS = ("manifest.json",)
+# what decides the stored facts besides our own code and rules
+LIBRARIES = ("pdfplumber", "pdfminer.six", "spacy", "spacy-lookups-data")
+NOT_DATA_PATH = {"cli.py", "__init__.py", "__main__.py"}  # a CLI change must not re-extract the archive
 
 
 @lru_cache(maxsize=1)
 def pipeline_version() -> str:
-    """Changes whenever extraction or segmentation code or rules change: a re-run then re-processes."""
+    """Changes whenever extraction or segmentation code, rules or the libraries they use change:
+    a re-run then re-processes."""
     h = hashlib.sha256()
-    for path in sorted([*(ROOT / "pipeline").glob("*.py"), *(ROOT / "models").glob("*")]):
-        if path.is_file():
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
+    files = [f for pkg in ("pipeline", "models") for f in resources.files(pkg).iterdir()
+             if f.is_file() and f.name not in NOT_DATA_PATH and not f.name.endswith((".pyc", ".sql"))]
+    for f in sorted(files, key=lambda f: (f.parent.name, f.name)):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    for lib in LIBRARIES:
+        h.update(f"{lib}=={metadata.version(lib)}".encode())
     return h.hexdigest()[:12]
-
-
-def passage_tokens() -> int:
-    return int(os.environ.get("KST_PASSAGE_TOKENS") or search_settings()["passage_tokens"])
 
 
 @dataclass
@@ -55,6 +59,7 @@ class Outcome:
     error: str | None = None
     counts: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # from the conservation check: stored, but suspect
+    notes: list[str] = field(default_factory=list)  # what the user should know, said once per run (Summary.notes)
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,7 @@ def prepare(path: str | Path) -> Prepared:
 
 
 def passages_of(doc: Document, embedder: Embedder) -> list[Passage]:
-    return make_passages(doc, embedder.count_tokens, min(embedder.max_tokens, passage_tokens()))
+    return make_passages(doc, embedder.count_tokens, min(embedder.max_tokens, config().passage_tokens))
 
 
 def embed_prepared(prepared: Prepared, embedder: Embedder, embedded: frozenset[str] = frozenset()) -> Prepared:
@@ -181,8 +186,11 @@ def save(con: duckdb.DuckDBPyConnection, prepared: Prepared, embedder: Embedder,
     store.write_document(con, doc, analysis, passages, pipeline_version(), replaces)
     counts = {"passages": len(passages), "footnotes": len(doc.footnotes), "citations": len(analysis.citations),
               "motions": len(analysis.motions), "commitments": len(analysis.commitments)}
+    notes = [f"dated past the recess calendar (ends {calendar_end()}): their recess deadlines are projected "
+             "(deadline_basis 'projected'); add the recesses to models/recesses.csv"] \
+        if doc.meta.date and doc.meta.date > calendar_end() else []
     return Outcome(prepared.path, status, doc.doc_id, counts=counts,
-                   warnings=list(doc.checks.warnings) if doc.checks else [])
+                   warnings=list(doc.checks.warnings) if doc.checks else [], notes=notes)
 
 
 def fail(con: duckdb.DuckDBPyConnection, path: str, exc: BaseException, sha: str | None = None) -> Outcome:
@@ -243,6 +251,10 @@ class Summary:
     def ok(self) -> bool:
         return not self.count("failed")
 
+    def notes(self) -> list[str]:
+        counts = Counter(n for o in self.outcomes for n in o.notes)
+        return [f"{k} document{'s' if k > 1 else ''} {note}" for note, k in counts.items()]
+
 
 def safe_prepare(path: str | Path) -> Prepared | IngestError:
     """prepare() with bad input as a value, so a batch can go on."""
@@ -259,7 +271,7 @@ def cache_dir(db: str | Path) -> Path:
 
 def time_limit() -> float:
     """Seconds one document may take to prepare ($KST_DOC_TIMEOUT; 0 turns the limit off)."""
-    return float(os.environ.get("KST_DOC_TIMEOUT", "300"))
+    return config().doc_timeout
 
 
 def vanished(con: duckdb.DuckDBPyConnection, paths: list[str | Path], files: list[Path]) -> list[tuple[str, str]]:
@@ -310,7 +322,7 @@ def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | N
         with contextlib.ExitStack() as stack:
             if prepare_many is None:
                 limit = time_limit()
-                preparer = stack.enter_context(TimedPreparer(limit)) if limit > 0 and todo else safe_prepare
+                preparer = stack.enter_context(TimedPreparer(limit, safe_prepare)) if limit > 0 and todo else safe_prepare
                 prepare_many = lambda jobs: (preparer(job.path) for job in jobs)  # noqa: E731
             else:  # a caller's preparer may embed (Dask workers): tell it what the stored versions hold
                 todo = [(replace(job, embedded=embedded_texts(con, replaces)), status, replaces)

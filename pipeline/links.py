@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from .dutch import stop_words
+
 MIN_SIMILARITY = 0.12  # over the letters' own vocabulary; with a citation of the earlier letter
 
 
@@ -28,8 +30,7 @@ def _similarity(a: list[str], b: list[str]) -> list[list[float]]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
 
-    from .search import stopwords
-    vec = TfidfVectorizer(stop_words=stopwords(), token_pattern=r"(?u)\b[^\W\d_]{3,}\b", sublinear_tf=True)
+    vec = TfidfVectorizer(stop_words=sorted(stop_words()), token_pattern=r"(?u)\b[^\W\d_]{3,}\b", sublinear_tf=True)
     m = vec.fit_transform(a + b)
     return cosine_similarity(m[:len(a)], m[len(a):]).tolist()
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import IngestError
+from .dutch import parse_date
 from .model import Metadata
+from .rules import load
 
-MONTHS = {m: i for i, m in enumerate(
-    "januari februari maart april mei juni juli augustus september oktober november december".split(), start=1)}
-DATE = r"(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})"
+# a date as written: "12 maart 2025", "12 mrt. 2025", "12-03-2025"; read by dutch.parse_date
+DATE = r"\d{1,2}(?:\s+[a-z]{3,9}\.?\s+|[-/.]\d{1,2}[-/.])\d{4}"
 DATE_LINE = re.compile(r"(?:^|\n)\s*(?:Datum\s*:?\s+|(?:Voorgesteld|Vastgesteld|Ontvangen)\s+(?:op\s+)?|(?:Den Haag|'s-Gravenhage)\s*,\s*)" + DATE, re.I)
 TITLE_LINE = re.compile(r"(?:^|\n)\s*(?:Betreft|Onderwerp|Document)\s*:?[ \t]+(.+)", re.I)
 KENMERK = re.compile(r"(?:^|\n)\s*(?:Ons\s+)?kenmerk\s*:?\s+([A-Z0-9][\w./-]*\d[\w./-]*)", re.I)
@@ -23,12 +23,11 @@ ID_LINE = re.compile(r"(?m)^[ \t]*(\d{5})(?:-([IVXL]{1,6}|[A-Z]{1,2}))?-(\d{1,4}
 MINISTRY = re.compile(r"(?:^|\n)\s*(Ministerie van [^\n]+?(?:,\s*\n\s*[A-Z][a-z][^\n]{0,40})?)\s*(?:\n|$)")
 MINISTER_OF = re.compile(r"\b(?:MINISTER|STAATSSECRETARIS)\s+VAN\s+([A-Z][A-Z ,-]+?)(?:\n|$|\s{2})")
 OPENING = 2000  # characters of a paper in which its kind is named
-MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
 @lru_cache(maxsize=1)
 def doctypes() -> dict:
-    return tomllib.loads((MODELS / "doctypes.toml").read_text(encoding="utf-8"))
+    return load("doctypes.toml")
 
 
 @lru_cache(maxsize=1)
@@ -65,23 +64,13 @@ def is_title(line: str) -> bool:
     return not any(p.search(line) for p in title_rules()[1])
 
 
-def parse_date(text: str) -> dt.date | None:
-    m = re.search(DATE, text, re.I)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
-    except ValueError:
-        return None
-
-
 def extract_metadata(head: str, body: str, headings: list[str]) -> Metadata:
     """`head` is the letterhead (or the document start), `body` the body text."""
     text = (head + "\n" + body[:4000]).replace("\u00a0", " ")
     meta = Metadata(doc_type=document_kind(text[:OPENING], head + "\n" + body))
     m = DATE_LINE.search(text)
     if m:
-        meta.date = parse_date(m.group(0))
+        meta.date = parse_date(re.search(DATE, m.group(0), re.I).group(0))
     m = TITLE_LINE.search(text)
     if m:
         title = m.group(1).strip()

@@ -97,6 +97,14 @@ class Citation:
 
 
 @dataclass
+class Sentence:
+    """A sentence of Document.text, as segmentation found it."""
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
 class MotionMention:
     movers: list[str]
     cs: bool
@@ -126,6 +134,7 @@ class Commitment:
     deadline: dt.date | None
     start: int
     end: int
+    deadline_basis: str | None = None  # calendar | projected | rule
 
 
 @dataclass

@@ -5,15 +5,13 @@ Rules are data: models/motions.toml.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from .compounds import rejoin
-from .model import Motion, MotionMention
+from .model import Motion, MotionMention, Sentence
+from .rules import load
 
-MODELS = Path(__file__).resolve().parent.parent / "models"
 STRENGTH = {"afgedaan": 2, "uitgevoerd": 1, "genoemd": 0}
 
 
@@ -32,7 +30,7 @@ class Rules:
 
 @lru_cache(maxsize=None)
 def rules() -> Rules:
-    d = tomllib.loads((MODELS / "motions.toml").read_text(encoding="utf-8"))
+    d = load("motions.toml")
     n = d["names"]
     return Rules(
         head=re.compile(d["mention"]["head"]),
@@ -45,13 +43,6 @@ def rules() -> Rules:
         negation=re.compile(d["negation"]["pattern"], re.I),
         dispositions=tuple((x["name"], tuple(re.compile(p, re.I) for p in x["patterns"])) for x in d["disposition"]),
     )
-
-
-@dataclass
-class Sentence:
-    start: int
-    end: int
-    text: str
 
 
 def disposition(sentence: str) -> str:

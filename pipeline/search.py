@@ -6,37 +6,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 
+from .config import config
 from .citations import find_citations, parse_id
 from .compounds import expand
+from .dutch import stop_words
 from .embed import Embedder
 from .store import embedding_model, load_extension, quiet
 
-MODELS = Path(__file__).resolve().parent.parent / "models"
 MODES = ("hybrid", "keyword", "semantic")
 
 
-@lru_cache(maxsize=None)
 def settings() -> dict:
-    return tomllib.loads((MODELS / "embedding.toml").read_text(encoding="utf-8"))["search"]
-
-
-def stopwords() -> list[str]:
-    lines = (MODELS / "stopwords_nl.txt").read_text(encoding="utf-8").splitlines()
-    return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+    return config().search
 
 
 def rebuild_index(con: duckdb.DuckDBPyConnection) -> None:
     """Keyword index over passages; DuckDB's fts index does not follow inserts, so it is rebuilt after each ingest."""
     load_extension(con, "fts")
     con.execute("CREATE OR REPLACE TABLE fts_stopwords (sw VARCHAR)")
-    con.executemany("INSERT INTO fts_stopwords VALUES (?)", [(w,) for w in stopwords()])
+    con.executemany("INSERT INTO fts_stopwords VALUES (?)", [(w,) for w in sorted(stop_words())])
     # The default `ignore` pattern drops digits; dossier numbers and years must stay searchable.
     con.execute("PRAGMA create_fts_index('passages', 'passage_id', 'text', 'heading', 'terms', stemmer='dutch', "
                 "stopwords='fts_stopwords', ignore='(\\.|[^a-z0-9à-ÿ])+', strip_accents=1, lower=1, overwrite=1)")

@@ -13,7 +13,6 @@ in ``doc.user_data["kst"]``.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import numpy
 import spacy
@@ -21,21 +20,16 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from . import rules
 from .citations import find_citations
 from .commitments import find_commitments
-from .model import Analysis, Citation, Document
-from .motions import Sentence, find_mentions, group, parse_motion_document
+from .model import Analysis, Citation, Document, Sentence
+from .motions import find_mentions, group, parse_motion_document
 from .voice import kamer_turns
 
-MODELS = Path(__file__).resolve().parent.parent / "models"
 for _name in ("citation", "motion", "commitment"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
-
-
-def _word_list(name: str) -> list[str]:
-    lines = (MODELS / name).read_text(encoding="utf-8").splitlines()
-    return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
 
 
 def _span_group(doc: Doc, group_name: str, attr: str, items) -> None:
@@ -59,7 +53,7 @@ def make_citations(nlp: Language, name: str):
 
 @Language.factory("kst_sentences")
 def make_sentences(nlp: Language, name: str):
-    entries = _word_list("abbreviations.txt")
+    entries = rules.lines("abbreviations.txt")
     abbrev = {e.rstrip("*") for e in entries}
     may_end = {e.rstrip("*") for e in entries if e.endswith("*")}
 

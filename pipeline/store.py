@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS motion_texts (
     doc_id VARCHAR PRIMARY KEY, movers VARCHAR[], cs BOOLEAN, considerations VARCHAR[], dictum VARCHAR);
 CREATE TABLE IF NOT EXISTS commitments (
     doc_id VARCHAR, seq INTEGER, actor VARCHAR, kind VARCHAR, text VARCHAR, deadline_text VARCHAR,
-    deadline DATE, page INTEGER, passage_seq INTEGER, char_start INTEGER, char_end INTEGER);
+    deadline DATE, page INTEGER, passage_seq INTEGER, char_start INTEGER, char_end INTEGER, deadline_basis VARCHAR);
+ALTER TABLE commitments ADD COLUMN IF NOT EXISTS deadline_basis VARCHAR;
 CREATE TABLE IF NOT EXISTS commitment_links (
     doc_id VARCHAR, seq INTEGER, fulfilled_by_doc VARCHAR, fulfilled_by_seq INTEGER, method VARCHAR, similarity DOUBLE);
 CREATE TABLE IF NOT EXISTS topics (topic INTEGER PRIMARY KEY, label VARCHAR, top_terms VARCHAR[]);
@@ -198,7 +199,7 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
             _insert(con, "motion_texts", [(doc.doc_id, t["movers"], t["cs"], t["considerations"], t["dictum"])])
         _insert(con, "commitments", [
             (doc.doc_id, i, c.actor, c.kind, c.text, c.deadline_text, c.deadline, doc.page_at(c.start),
-             _passage_at(passages, c.start), c.start, c.end) for i, c in enumerate(analysis.commitments)])
+             _passage_at(passages, c.start), c.start, c.end, c.deadline_basis) for i, c in enumerate(analysis.commitments)])
         _insert(con, "passages", [
             (doc.doc_id, p.seq, f"{doc.doc_id}:{p.seq}", p.kind, p.footnote, p.page, p.heading, p.text, p.start, p.end,
              p.terms, p.text_hash, p.embedding, p.glossary)

@@ -8,28 +8,29 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import threading
+from typing import Callable
 
 from .errors import IngestError
 
 
-def _serve(conn) -> None:
-    from .ingest import safe_prepare
+def _serve(conn, fn) -> None:
     while True:
         path = conn.recv()
         if path is None:
             return
         try:
-            conn.send(safe_prepare(path))
+            conn.send(fn(path))
         except Exception as exc:  # anything unexpected is this document's failure
             conn.send(IngestError("extract", f"{type(exc).__name__}: {exc}"))
 
 
 class TimedPreparer:
-    """Callable like safe_prepare(path), but a document that takes longer than `seconds` fails with
-    stage 'timeout' and the worker is replaced. Thread-safe: calls are served one at a time."""
+    """Callable like fn(path), but a document that takes longer than `seconds` fails with stage 'timeout'
+    and the worker is replaced. `fn` is a module-level function (the worker imports it by name).
+    Thread-safe: calls are served one at a time."""
 
-    def __init__(self, seconds: float):
-        self.seconds = seconds
+    def __init__(self, seconds: float, fn: Callable):
+        self.seconds, self.fn = seconds, fn
         self._lock = threading.Lock()
         self._proc = None
         self._conn = None
@@ -37,7 +38,7 @@ class TimedPreparer:
     def _start(self) -> None:
         ctx = mp.get_context("spawn")
         self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self._proc = ctx.Process(target=_serve, args=(child, self.fn), daemon=True)
         self._proc.start()
 
     def __call__(self, path: str):

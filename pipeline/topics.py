@@ -5,7 +5,7 @@ import math
 
 import duckdb
 
-from .search import stopwords
+from .dutch import stop_words
 
 MIN_PASSAGES = 12  # fewer than this: no topics, the tables stay empty
 TOP_TERMS = 8
@@ -19,7 +19,7 @@ def compute_topics(texts: list[str], k: int, seed: int = 0):
     """(top terms per topic, (topic, weight) per text)."""
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
-    vec = TfidfVectorizer(stop_words=stopwords(), token_pattern=r"(?u)\b[^\W\d_]{3,}\b", sublinear_tf=True,
+    vec = TfidfVectorizer(stop_words=sorted(stop_words()), token_pattern=r"(?u)\b[^\W\d_]{3,}\b", sublinear_tf=True,
                           min_df=2 if len(texts) > 50 else 1, max_df=0.5)
     m = vec.fit_transform(texts)
     k = min(k, m.shape[1], m.shape[0])

@@ -7,19 +7,17 @@ the government's words can commit it. Rules are data: models/voice.toml.
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
-from pathlib import Path
 
 from .model import Block
+from .rules import load
 
-MODELS = Path(__file__).resolve().parent.parent / "models"
 SECTION_NUMBER = re.compile(r"^(?:[IVX]{1,4}|\d{1,2}(?:\.\d{1,2})*)[.)]?\s+")  # "II Reactie …", "3.1 Vragen …"
 
 
 @lru_cache(maxsize=1)
 def rules() -> tuple[dict[str, list[re.Pattern]], dict[str, list[re.Pattern]], dict[str, dict]]:
-    data = tomllib.loads((MODELS / "voice.toml").read_text(encoding="utf-8"))
+    data = load("voice.toml")
     opening = {who: [re.compile(p, re.I) for p in ps] for who, ps in data["patterns"].items()}
     inline = {who: [re.compile(p) for p in ps] for who, ps in data["inline"].items()}
     return opening, inline, data["kinds"]

@@ -43,6 +43,11 @@ CASES = [
     ("Het onderzoek is klaar in 2027.", JULY, "in 2027", D(2027, 12, 31)),
     ("Ik stuur u binnen drie maanden een reactie.", JULY, "binnen drie maanden", D(2025, 10, 4)),
     ("Ik stuur u binnen 6 weken een reactie.", JULY, "binnen 6 weken", D(2025, 8, 15)),
+    # number words and month abbreviations come from text2num and dateparser's Dutch locale
+    ("Ik stuur u binnen zeven weken een reactie.", JULY, "binnen zeven weken", D(2025, 8, 22)),
+    ("Binnen elf maanden volgt de evaluatie.", JULY, "Binnen elf maanden", D(2026, 6, 4)),
+    ("De regeling gaat in voor 1 sep. 2025.", JULY, "voor 1 sep. 2025", D(2025, 8, 31)),
+    ("Het rapport verschijnt in mrt. 2026.", JULY, "in mrt. 2026", D(2026, 3, 31)),
 ]
 
 UNRESOLVED = [
@@ -50,8 +55,8 @@ UNRESOLVED = [
     ("Ik zal zo spoedig mogelijk na het zomerreces de rapportage sturen.", JULY, None),
     ("Na de zomer kom ik hierop terug.", JULY, None),
     ("Na afloop van de pilot informeer ik u.", JULY, None),
-    ("Ik informeer u voor het kerstreces.", D(2030, 1, 1), "voor het kerstreces"),
     ("U hoort zo spoedig mogelijk van mij.", JULY, None),
+    ("Ik stuur u binnen enkele weken een reactie.", JULY, None),
     ("In september kunt u de meting verwachten.", None, "In september"),
     ("Op 18 juni jl. is dit besproken.", JULY, None),
 ]
@@ -77,3 +82,36 @@ def test_every_recess_row_has_a_source_and_sane_dates():
     for r in rows:
         assert r.source.strip()
         assert r.first_day < r.last_day
+
+
+@pytest.mark.parametrize("sentence, ref, expected, basis", [
+    ("Ik informeer u voor het zomerreces.", D(2025, 5, 1), D(2025, 7, 3), "calendar"),
+    ("Ik informeer u voor het kerstreces.", D(2024, 6, 20), D(2024, 12, 19), "projected"),  # 2024's not on record
+    ("Ik informeer u voor het kerstreces.", D(2030, 1, 1), D(2030, 12, 19), "projected"),
+    ("Ik informeer u voor het zomerreces van 2027.", JULY, D(2027, 7, 1), "projected"),
+    ("Hierover informeer ik u in het najaar.", JULY, D(2025, 12, 21), "rule"),
+])
+def test_each_deadline_says_how_it_was_resolved(sentence, ref, expected, basis):
+    found = find_deadline(sentence, ref)
+    assert (found.date, found.basis) == (expected, basis)
+
+
+def test_the_projection_reproduces_the_calendar():
+    # the projection rules, applied to the years on record, give the recesses on record
+    from pipeline.deadlines import tables
+    for r in recesses():
+        rule = tables()["projection"][r.name]
+        month, day = map(int, rule["from"].split("-"))
+        start = D(r.first_day.year, month, day)
+        start += dt.timedelta(days=(4 - start.weekday()) % 7)
+        assert (start, start + dt.timedelta(days=rule["days"])) == (r.first_day, r.last_day), r
+
+
+@pytest.mark.parametrize("name", ["zomerreces", "kerstreces", "meireces", "herfstreces", "voorjaarsreces"])
+def test_the_calendar_reaches_a_year_past_today(name):
+    # known or projected, every recess resolves for papers dated up to a year from today
+    from pipeline.deadlines import tables
+    wording = next(w for w, n in tables()["recess"].items() if n == name)
+    for ref in (dt.date.today(), dt.date.today() + dt.timedelta(days=365)):
+        found = find_deadline(f"Ik informeer u voor het {wording}.", ref)
+        assert found.date and found.date > ref and found.basis in ("calendar", "projected")

@@ -106,6 +106,17 @@ def test_pdf_text_kamerstuk_header():
     assert meta.sender == "Ministerie van Landbouw, Visserij, Voedselzekerheid en Natuur"
 
 
+@pytest.mark.parametrize("line, date", [
+    ("Datum 12 maart 2025", dt.date(2025, 3, 12)), ("Datum 12 mrt. 2025", dt.date(2025, 3, 12)),
+    ("Datum: 12-03-2025", dt.date(2025, 3, 12)), ("Datum 3/10/2024", dt.date(2024, 10, 3)),
+    ("Den Haag, 1 okt 2024", dt.date(2024, 10, 1)), ("Datum 31 februari 2025", None),
+])
+def test_dates_as_papers_write_them(tmp_path, line, date):
+    f = tmp_path / "brief.txt"
+    f.write_text(f"{line}\nGeachte voorzitter,\nDit is de brief.\n", encoding="utf-8")
+    assert extract(f).meta.date == date
+
+
 def test_sidecar_overrides(tmp_path):
     f = tmp_path / "brief.txt"
     f.write_text("Datum 1 mei 2024\nGeachte voorzitter,\nDit is de brief.\n", encoding="utf-8")

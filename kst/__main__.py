@@ -1,0 +1,3 @@
+from kst.cli import app
+
+app()

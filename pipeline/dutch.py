@@ -1,0 +1,52 @@
+"""Facts of the Dutch language, from maintained libraries rather than lists of our own.
+
+- month names and abbreviations, and dates as written ("12 mrt. 2025", "12-03-2025"): dateparser
+- number words ("zeven", "eenentwintig"): text2num
+- stop words: spaCy's Dutch list, read from its data module alone (importing spaCy pulls in torch,
+  seconds a query from a cold shell must not pay)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import os
+from functools import lru_cache
+
+DATE_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"], "PREFER_LOCALE_DATE_ORDER": False}
+MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december")
+
+
+@lru_cache(maxsize=1)
+def months() -> dict[str, int]:
+    """Every Dutch name and abbreviation of a month, lower case, to its number: maart, mrt, sep, september …"""
+    from dateparser.languages.loader import default_loader
+    info = default_loader.get_locale("nl").info
+    return {name.lower(): i for i, key in enumerate(MONTH_KEYS, start=1) for name in info[key]}
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date as Dutch papers write it: "12 maart 2025", "12 mrt. 2025", "12-03-2025", "12/3/2025"."""
+    import dateparser
+    found = dateparser.parse(text.strip(), languages=["nl"], settings=DATE_SETTINGS)
+    return found.date() if found else None
+
+
+def number(word: str) -> int | None:
+    """'7' or 'zeven' -> 7; None when it is no number."""
+    if word.isdigit():
+        return int(word)
+    from text_to_num import text2num
+    try:
+        return text2num(word.lower(), "nl")
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    root = importlib.util.find_spec("spacy").submodule_search_locations[0]
+    spec = importlib.util.spec_from_file_location("_spacy_nl_stop_words", os.path.join(root, "lang", "nl", "stop_words.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
