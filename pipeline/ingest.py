@@ -121,7 +121,8 @@ def prepare(path: str | Path) -> Prepared:
 
 
 def passages_of(doc: Document, embedder: Embedder) -> list[Passage]:
-    return make_passages(doc, embedder.count_tokens, min(embedder.max_tokens, config().passage_tokens))
+    return make_passages(doc, embedder.count_tokens, min(embedder.max_tokens, config().passage_tokens),
+                         embedder.max_tokens)
 
 
 def embed_prepared(prepared: Prepared, embedder: Embedder, embedded: frozenset[str] = frozenset()) -> Prepared:

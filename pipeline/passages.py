@@ -45,12 +45,17 @@ def _pieces(text: str, start: int, fits: Callable[[str], bool]) -> list[tuple[st
     return out
 
 
-def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens: int) -> list[Passage]:
+def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens: int,
+                  model_limit: int | None = None) -> list[Passage]:
+    """Passages of up to `max_tokens` of heading and text; with the title they stay within `model_limit`."""
+    model_limit = model_limit or max_tokens
     title = doc.meta.title or ""
-    budget = max_tokens - 8  # room for special tokens
+    # The title is context for the encoder, not part of the passage: it must not make passages smaller
+    # (a Kamervragen title runs to 60 tokens), only fit beside them within the model's limit.
+    budget = min(max_tokens, model_limit - count_tokens(title)) - 8  # room for special tokens
 
     def fits(heading: str, text: str) -> bool:
-        return count_tokens(embed_text(title, heading, text)) <= budget
+        return count_tokens(embed_text("", heading, text)) <= budget
 
     passages: list[Passage] = []
     heading = ""

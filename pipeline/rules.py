@@ -72,12 +72,15 @@ def table(name: str) -> list[dict[str, str]]:
 @lru_cache(maxsize=None)
 def load(name: str) -> dict:
     """A TOML rule file, checked against its shape, with `{BLOCK}` names of its `blocks` table resolved."""
+    return parse(name, text(name))
+
+
+def parse(name: str, source: str) -> dict:
     try:
-        data = tomllib.loads(text(name))
+        data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"models/{name}: {exc}") from None
-    blocks = data.get("blocks", {})
-    return _check(data, SHAPES[name], f"models/{name}", blocks)
+    return _check(data, SHAPES[name], f"models/{name}", data.get("blocks", {}))
 
 
 def expand(pattern: str, blocks: dict[str, str], where: str) -> str:
@@ -117,6 +120,7 @@ def _check(value, shape, where: str, blocks: dict):
     keys = {k.rstrip("?"): k.endswith("?") for k in shape}
     if unknown := sorted(set(value) - set(keys)):
         raise RuleError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(keys)})")
+    checked = {k: _check(v, shape[k + "?" if keys[k] else k], f"{where}.{k}", blocks) for k, v in value.items()}
     if missing := [k for k, optional in keys.items() if not optional and k not in value]:
         raise RuleError(f"{where}: missing key {missing[0]!r}")
-    return {k: _check(v, shape[k + "?" if keys[k] else k], f"{where}.{k}", blocks) for k, v in value.items()}
+    return checked

@@ -101,10 +101,6 @@ def test_canonical_ids(raw, expected):
     assert [c.citation_id for c in find_citations(raw)] == expected
 
 
-def test_there_are_at_least_sixty_raw_strings():
-    assert len(CASES) >= 60
-
-
 @pytest.mark.parametrize("text", NOT_CITATIONS)
 def test_not_a_citation(text):
     assert find_citations(text) == []
