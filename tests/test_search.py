@@ -111,3 +111,10 @@ def test_hnsw_index_agrees_with_brute_force(con, embedder):
                       filters=Filters(doc_type="motie"))
     assert filtered and all(Path(h.source_path).name.startswith("2025-03-12_motie") for h in filtered)
     assert con.execute("SELECT count(*) FROM duckdb_indexes() WHERE index_name = 'vecs_hnsw'").fetchone()[0] == 0
+
+
+def test_a_query_splits_its_compounds_with_the_stored_lexicon(con):
+    from pipeline.compounds import expand
+    from pipeline.search import _known
+    query = "opkomst bij de waterschapsverkiezingen"
+    assert expand(query, _known(con, query)) == expand(query) == "waterschap verkiezingen"
