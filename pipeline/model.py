@@ -147,6 +147,7 @@ class Passage:
     end: int
     kind: str = "body"  # body | footnote
     footnote: int | None = None  # the footnote's number, for a footnote passage
+    anchor_seq: int | None = None  # for a footnote passage: the body passage that holds its marker
     glossary: str = ""  # "AZWA: Aanvullend Zorg- en Welzijnsakkoord" for acronyms defined elsewhere in the document
     embed_text: str = ""  # what the model sees: title > heading > text (glossary)
     text_hash: str = ""  # of embed_text: the key of the embedding cache

@@ -1,7 +1,8 @@
 """Structure-aware chunks for search: whole paragraphs packed under their heading.
 
 A passage never crosses a heading; a paragraph longer than the limit is split
-at sentence ends. Footnotes are passages of their own, kept out of the body.
+at sentence ends. Footnotes are passages of their own, kept out of the body and
+linked to the body passage that holds their marker.
 """
 from __future__ import annotations
 
@@ -78,9 +79,11 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                 flush()
             group.append((text, start, start + len(text), block.page))
     flush()
+    body = list(passages)
     for note in doc.footnotes:
-        passages.append(Passage(len(passages), note.page, f"Voetnoot {note.number}", note.text,
-                                note.anchor or 0, note.anchor or 0, kind="footnote", footnote=note.number))
+        citing = next((p.seq for p in body if note.anchor is not None and p.start <= note.anchor <= p.end), None)
+        passages.append(Passage(len(passages), note.page, f"Voetnoot {note.number}", note.text, note.anchor or 0,
+                                note.anchor or 0, kind="footnote", footnote=note.number, anchor_seq=citing))
     defs = definitions(doc.text)
     for p in passages:
         found = expansions(p.text, defs)

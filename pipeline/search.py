@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass
+from importlib import metadata
 from pathlib import Path
 
 import duckdb
@@ -29,11 +30,20 @@ def rebuild_index(con: duckdb.DuckDBPyConnection) -> None:
     """Keyword index over passages; DuckDB's fts index does not follow inserts, so it is rebuilt after each ingest."""
     load_extension(con, "fts")
     con.execute("CREATE OR REPLACE TABLE fts_stopwords AS SELECT unnest(?::VARCHAR[]) AS sw", [sorted(stop_words())])
-    # the compound lexicon, so that a query splits its words without loading spaCy's lemma data
-    con.execute("CREATE OR REPLACE TABLE lexicon AS SELECT unnest(?::VARCHAR[]) AS word", [sorted(lexicon())])
+    store_lexicon(con)
     # The default `ignore` pattern drops digits; dossier numbers and years must stay searchable.
     con.execute("PRAGMA create_fts_index('passages', 'passage_id', 'text', 'heading', 'terms', stemmer='dutch', "
                 "stopwords='fts_stopwords', ignore='(\\.|[^a-z0-9à-ÿ])+', strip_accents=1, lower=1, overwrite=1)")
+
+
+def store_lexicon(con: duckdb.DuckDBPyConnection) -> None:
+    """The compound lexicon, so that a query splits its words without loading spaCy's lemma data;
+    written again only when spacy-lookups-data changes."""
+    version = f"spacy-lookups-data {metadata.version('spacy-lookups-data')}"
+    if con.execute("SELECT value FROM settings WHERE key = 'lexicon'").fetchone() == (version,):
+        return
+    con.execute("CREATE OR REPLACE TABLE lexicon AS SELECT unnest(?::VARCHAR[]) AS word", [sorted(lexicon())])
+    con.execute("INSERT OR REPLACE INTO settings VALUES ('lexicon', ?)", [version])
 
 
 @dataclass

@@ -94,7 +94,7 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 PASSAGE_COLUMNS = """doc_id VARCHAR, seq INTEGER, passage_id VARCHAR, kind VARCHAR, footnote INTEGER, page INTEGER, heading VARCHAR,
-    text VARCHAR, char_start INTEGER, char_end INTEGER, terms VARCHAR, text_hash VARCHAR, embedding FLOAT[{dim}], glossary VARCHAR"""
+    text VARCHAR, char_start INTEGER, char_end INTEGER, terms VARCHAR, text_hash VARCHAR, embedding FLOAT[{dim}], glossary VARCHAR, anchor_seq INTEGER"""
 
 
 def embedding_model(con: duckdb.DuckDBPyConnection) -> dict | None:
@@ -107,7 +107,8 @@ def ensure_passages(con: duckdb.DuckDBPyConnection, model: str, dim: int, backen
     old = embedding_model(con)
     new = {"model": model, "dim": dim, "backend": backend}
     con.execute(f"CREATE TABLE IF NOT EXISTS passages ({PASSAGE_COLUMNS.format(dim=dim)})")
-    con.execute("ALTER TABLE passages ADD COLUMN IF NOT EXISTS glossary VARCHAR")  # databases of 0.1.0
+    for column in ("glossary VARCHAR", "anchor_seq INTEGER"):  # databases of 0.1.0
+        con.execute(f"ALTER TABLE passages ADD COLUMN IF NOT EXISTS {column}")
     con.execute(VIEWS.read_text(encoding="utf-8"))
     con.execute("CREATE TABLE IF NOT EXISTS embedding_cache (text_hash VARCHAR, model VARCHAR, embedding FLOAT[], "
                 "PRIMARY KEY (text_hash, model))")
@@ -123,8 +124,8 @@ def replace_embeddings(con: duckdb.DuckDBPyConnection, model: str, dim: int, bac
     try:
         con.execute(f"CREATE TABLE passages_new ({PASSAGE_COLUMNS.format(dim=dim)})")
         rows = con.execute("SELECT doc_id, seq, passage_id, kind, footnote, page, heading, text, char_start, char_end, terms, "
-                           "glossary FROM passages").fetchall()
-        _insert(con, "passages_new", [(*r[:-1], *vectors[(r[0], r[1])], r[-1]) for r in rows])
+                           "glossary, anchor_seq FROM passages").fetchall()
+        _insert(con, "passages_new", [(*r[:-2], *vectors[(r[0], r[1])], *r[-2:]) for r in rows])
         con.execute("DROP TABLE passages")
         con.execute("ALTER TABLE passages_new RENAME TO passages")
         con.execute("INSERT OR REPLACE INTO settings VALUES ('embedding_model', ?)",
@@ -202,7 +203,7 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
              _passage_at(passages, c.start), c.start, c.end, c.deadline_basis) for i, c in enumerate(analysis.commitments)])
         _insert(con, "passages", [
             (doc.doc_id, p.seq, f"{doc.doc_id}:{p.seq}", p.kind, p.footnote, p.page, p.heading, p.text, p.start, p.end,
-             p.terms, p.text_hash, p.embedding, p.glossary)
+             p.terms, p.text_hash, p.embedding, p.glossary, p.anchor_seq)
             for p in passages])
         con.execute("COMMIT")
     except BaseException:

@@ -173,3 +173,11 @@ def test_workers_embed_only_what_the_database_has_not(tmp_path, embedder):
     con = store.connect(db)
     total, missing = con.execute("SELECT count(*), count(*) FILTER (embedding IS NULL) FROM passages").fetchone()
     assert total > len(encoded) and missing == 0
+
+
+def test_footnote_passages_link_to_the_passage_holding_their_marker(con):
+    rows = con.execute("""
+        SELECT b.kind, f.char_start BETWEEN b.char_start AND b.char_end FROM passages f
+        JOIN passages b ON b.doc_id = f.doc_id AND b.seq = f.anchor_seq WHERE f.kind = 'footnote'""").fetchall()
+    anchored = con.execute("SELECT count(*) FROM footnotes WHERE anchor IS NOT NULL").fetchone()[0]
+    assert len(rows) == anchored > 20 and set(rows) == {("body", True)}
