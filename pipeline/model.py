@@ -1,8 +1,53 @@
-"""The document model every stage reads and writes: plain, typed dataclasses."""
+"""The document model every stage reads and writes: plain, typed dataclasses.
+
+Kinds are string enums: they compare equal to their values and store as text, and a value that
+is none of them fails where the element is made.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Shape(StrEnum):
+    PDF = "pdf"
+    WORD_EXPORT = "word-export"
+    MARKDOWN_FROM_PDF = "markdown-from-pdf"
+    PDF_TEXT = "pdf-text"
+    PLAIN = "plain"
+
+
+class BlockKind(StrEnum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+
+
+class CitationKind(StrEnum):
+    KAMERSTUK = "kamerstuk"
+    DOSSIER = "dossier"
+    ZAAK = "zaak"
+    TOEZEGGING = "toezegging"
+    HANDELINGEN = "handelingen"
+    STAATSCOURANT = "staatscourant"
+
+
+class Disposition(StrEnum):
+    AFGEDAAN = "afgedaan"
+    UITGEVOERD = "uitgevoerd"
+    GENOEMD = "genoemd"
+
+
+class CommitmentKind(StrEnum):
+    NEW = "new"
+    FULFILMENT = "fulfilment"
+
+
+class DeadlineBasis(StrEnum):
+    CALENDAR = "calendar"
+    PROJECTED = "projected"
+    RULE = "rule"
 
 
 @dataclass
@@ -13,16 +58,19 @@ class Metadata:
     dossier: str | None = None
     ondernummer: str | None = None
     sender: str | None = None
-    doc_type: str = "other"  # a kind of models/doctypes.toml: brief, motie, verslag schriftelijk overleg, …
+    doc_type: str = "other"  # a kind of models/doctypes.toml (data, so no enum): brief, motie, verslag …
 
 
 @dataclass
 class Block:
-    kind: str  # heading | paragraph | list_item
+    kind: BlockKind
     text: str
     page: int
     start: int  # character offsets into Document.text
     end: int
+
+    def __post_init__(self):
+        self.kind = BlockKind(self.kind)
 
 
 @dataclass
@@ -61,7 +109,7 @@ class Checks:
 class Document:
     source_path: str
     sha256: str
-    shape: str  # pdf | word-export | markdown-from-pdf | pdf-text | plain
+    shape: Shape
     text: str  # the body: blocks joined by blank lines
     blocks: list[Block]
     footnotes: list[Footnote]
@@ -69,6 +117,9 @@ class Document:
     meta: Metadata = field(default_factory=Metadata)
     pages: int = 1
     checks: Checks | None = None
+
+    def __post_init__(self):
+        self.shape = Shape(self.shape)
 
     @property
     def doc_id(self) -> str:
@@ -82,7 +133,7 @@ class Document:
 @dataclass
 class Citation:
     citation_id: str
-    kind: str  # kamerstuk | dossier | zaak | toezegging | handelingen | staatscourant
+    kind: CitationKind
     raw: str
     start: int  # offsets in the text it was found in
     end: int
@@ -94,6 +145,9 @@ class Citation:
     page: int | None = None
     footnote: int | None = None  # set when found in a footnote
     sentence: str | None = None
+
+    def __post_init__(self):
+        self.kind = CitationKind(self.kind)
 
 
 @dataclass
@@ -109,11 +163,14 @@ class MotionMention:
     movers: list[str]
     cs: bool
     ref: str | None
-    disposition: str  # afgedaan | uitgevoerd | genoemd
+    disposition: Disposition
     sentence: str
     start: int
     end: int
     anaphor: bool = False  # "deze motie": the motion named before
+
+    def __post_init__(self):
+        self.disposition = Disposition(self.disposition)
 
 
 @dataclass
@@ -121,20 +178,36 @@ class Motion:
     movers: list[str]
     cs: bool
     ref: str | None
-    disposition: str
+    disposition: Disposition
     mentions: list[MotionMention]
+
+    def __post_init__(self):
+        self.disposition = Disposition(self.disposition)
+
+
+@dataclass
+class MotionText:
+    """What a motion document itself says: who moved it, what the Kamer considers, what it asks."""
+    movers: list[str]
+    cs: bool
+    considerations: list[str]
+    dictum: str
 
 
 @dataclass
 class Commitment:
     text: str
-    kind: str  # new | fulfilment
+    kind: CommitmentKind
     actor: str
     deadline_text: str | None
     deadline: dt.date | None
     start: int
     end: int
-    deadline_basis: str | None = None  # calendar | projected | rule
+    deadline_basis: DeadlineBasis | None = None
+
+    def __post_init__(self):
+        self.kind = CommitmentKind(self.kind)
+        self.deadline_basis = DeadlineBasis(self.deadline_basis) if self.deadline_basis else None
 
 
 @dataclass
@@ -161,4 +234,4 @@ class Analysis:
     citations: list[Citation]
     motions: list[Motion]
     commitments: list[Commitment]
-    motion_text: dict | None = None  # movers, considerations and dictum when the document is a motion
+    motion_text: MotionText | None = None  # when the document is a motion

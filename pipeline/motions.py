@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .compounds import rejoin
-from .model import Motion, MotionMention, Sentence
+from .model import Motion, MotionMention, MotionText, Sentence
 from .rules import load
 
 STRENGTH = {"afgedaan": 2, "uitgevoerd": 1, "genoemd": 0}
@@ -185,7 +185,7 @@ def _signature(line: str) -> bool:
     return bool(r.name.fullmatch(line) or (m := FIRST_NAME.match(line)) and r.name.fullmatch(line, m.end()))
 
 
-def parse_motion_document(text: str) -> dict | None:
+def parse_motion_document(text: str) -> MotionText | None:
     """Movers, considerations and dictum of a document that is itself a motion."""
     start, close = OPENING.search(text), CLOSING.search(text)
     if not start or not close or close.start() < start.end():
@@ -203,6 +203,5 @@ def parse_motion_document(text: str) -> dict | None:
     if not movers and head:
         names = re.split(r"\s*(?:,|\bEN\b)\s*", re.sub(r"\s*C\.S\.?$", "", head.group(1).strip()))
         movers = [_surname_case(n) for n in names if n]
-    return {"movers": movers, "cs": bool(head and re.search(r"C\.S\.?\s*$", head.group(1).strip())),
-            "considerations": considerations,
-            "dictum": re.sub(r"\s+", " ", body[dictum.start():]).strip() if dictum else ""}
+    return MotionText(movers, bool(head and re.search(r"C\.S\.?\s*$", head.group(1).strip())), considerations,
+                      re.sub(r"\s+", " ", body[dictum.start():]).strip() if dictum else "")

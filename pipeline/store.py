@@ -197,7 +197,7 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
             for i, mo in enumerate(analysis.motions) for mm in mo.mentions])
         if analysis.motion_text:
             t = analysis.motion_text
-            _insert(con, "motion_texts", [(doc.doc_id, t["movers"], t["cs"], t["considerations"], t["dictum"])])
+            _insert(con, "motion_texts", [(doc.doc_id, t.movers, t.cs, t.considerations, t.dictum)])
         _insert(con, "commitments", [
             (doc.doc_id, i, c.actor, c.kind, c.text, c.deadline_text, c.deadline, doc.page_at(c.start),
              _passage_at(passages, c.start), c.start, c.end, c.deadline_basis) for i, c in enumerate(analysis.commitments)])

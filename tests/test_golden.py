@@ -29,7 +29,7 @@ def snapshot(name: str) -> dict:
         "furniture": sorted({(f.kind, f.text) for f in doc.furniture}),
         "citations": [[c.citation_id, c.kind, c.raw, c.start, c.footnote] for c in analysis.citations],
         "motions": [[m.movers, m.cs, m.ref, m.disposition, [x.sentence for x in m.mentions]] for m in analysis.motions],
-        "motion_text": analysis.motion_text,
+        "motion_text": dataclasses.asdict(analysis.motion_text) if analysis.motion_text else None,
         "commitments": [[c.kind, c.actor, c.deadline_text, str(c.deadline) if c.deadline else None, c.deadline_basis,
                          c.text] for c in analysis.commitments],
         "checks": {"coverage": doc.checks.coverage, "warnings": doc.checks.warnings},

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.motions import Sentence, disposition, find_mentions, group, movers_at, parse_motion_document
+from pipeline.model import Sentence
+from pipeline.motions import disposition, find_mentions, group, movers_at, parse_motion_document
 
 MOVERS = [
     ("motie van het lid Claassen c.s. als afgedaan", "motie van het lid ", (["Claassen"], True)),
@@ -87,10 +88,10 @@ en gaat over tot de orde van de dag."""
 
 def test_motion_document():
     parsed = parse_motion_document(MOTION_DOC)
-    assert parsed["movers"] == ["De Groot", "Van der Plas"]
-    assert parsed["cs"] is False
-    assert [c.split()[0] for c in parsed["considerations"]] == ["constaterende", "overwegende"]
-    assert parsed["dictum"].startswith("verzoekt de regering, een investeringsplan")
+    assert parsed.movers == ["De Groot", "Van der Plas"]
+    assert parsed.cs is False
+    assert [c.split()[0] for c in parsed.considerations] == ["constaterende", "overwegende"]
+    assert parsed.dictum.startswith("verzoekt de regering, een investeringsplan")
 
 
 def test_a_letter_is_not_a_motion_document():
@@ -123,4 +124,4 @@ def test_a_motion_document_as_submitted():
                    "De Kamer,\ngehoord de beraadslaging,\nverzoekt de regering de waterschappen te steunen,\n"
                    "en gaat over tot de orde van de dag.\nOlger Bakker\nGündog\u0306an\n").encode("utf-8"))
     assert (extract_metadata(text, text, []).dossier, extract_metadata(text, text, []).ondernummer) == ("36410-V", "51")
-    assert parse_motion_document(text)["movers"] == ["Olger Bakker", "Gündoğan"]
+    assert parse_motion_document(text).movers == ["Olger Bakker", "Gündoğan"]
