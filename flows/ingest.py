@@ -104,7 +104,7 @@ def _prepare_many(jobs: list[ingest.Job], model: str | None = None, on_dask: boo
 
 def summary_markdown(summary: ingest.Summary) -> str:
     t = summary.totals()
-    statuses = ("new", "changed", "unchanged", "failed", "skipped", "missing", "pruned")
+    statuses = ("new", "changed", "unchanged", "moved", "failed", "skipped", "missing", "pruned")
     lines = ["| " + " | ".join(statuses) + " |", "|" + "---|" * len(statuses),
              "| " + " | ".join(str(summary.count(s)) for s in statuses) + " |", "",
              ", ".join(f"{k}: {v}" for k, v in t.items())]

@@ -1,3 +1,3 @@
-from kst.cli import app
+from kst.cli import main
 
-app()
+main()

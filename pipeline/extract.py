@@ -5,6 +5,7 @@ import hashlib
 from pathlib import Path
 
 from .checks import check
+from .config import config
 from .errors import IngestError
 from .extract_pdf import extract_pdf
 from .extract_text import decode, parse
@@ -20,11 +21,20 @@ def sha256(data: bytes) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
+    if path.is_symlink() and not path.exists():
+        raise IngestError("read", "a symbolic link that leads nowhere (broken or looping)")
     if not path.exists():
         raise IngestError("read", "no such file")
     if path.suffix.lower() not in SUPPORTED:
         raise IngestError("read", f"unsupported file type {path.suffix or '(none)'}: expected .pdf or .txt")
-    data = path.read_bytes()
+    limit = config().max_file_mb
+    try:
+        if path.stat().st_size > limit * 2 ** 20:
+            raise IngestError("read", f"{path.stat().st_size / 2 ** 20:.0f} MB, over the limit of {limit:g} MB "
+                                      "(KST_MAX_FILE_MB)")
+        data = path.read_bytes()
+    except OSError as exc:  # unreadable, a directory, gone meanwhile
+        raise IngestError("read", f"cannot read the file: {exc.strerror or exc}") from None
     if not data:
         raise IngestError("read", "empty file")
     return data

@@ -52,15 +52,27 @@ def _open(path: str):
         pdf = pdfplumber.open(path)
         _ = pdf.pages  # forces the cross-reference table to be read
         return pdf
-    except Exception as exc:  # pdfminer raises many types; name the two users can act on
-        chain, e = [], exc
-        while e is not None:
-            chain.append(f"{type(e).__name__} {e}")
-            e = e.__cause__ or e.__context__
-        text = " ".join(chain).lower()
-        if "password" in text or "encrypt" in text:
-            raise IngestError("extract", "encrypted PDF: a password is needed to read it") from exc
-        raise IngestError("extract", f"corrupt or truncated PDF ({type(exc).__name__})") from exc
+    except Exception as exc:  # pdfminer raises many types when it opens a file
+        raise _unreadable(exc) from exc
+
+
+def _unreadable(exc: BaseException) -> IngestError:
+    """The one-line reason a PDF cannot be read; the two users can act on are named."""
+    chain, e = [], exc
+    while e is not None:
+        chain.append(f"{type(e).__name__} {e}")
+        e = e.__cause__ or e.__context__
+    text = " ".join(chain).lower()
+    if "password" in text or "encrypt" in text:
+        return IngestError("extract", "encrypted PDF: a password is needed to read it")
+    return IngestError("extract", f"corrupt or truncated PDF ({type(exc).__name__})")
+
+
+def _parser_errors() -> tuple[type[BaseException], ...]:
+    """What pdfminer raises on a damaged page; our own errors are not among them, so bugs still show."""
+    from pdfminer.pdfexceptions import PDFException, PSException
+    from pdfplumber.utils.exceptions import PdfminerException
+    return PdfminerException, PDFException, PSException
 
 
 def _line_from_chars(chars, page_no: int, body_size: float) -> Line:
@@ -105,8 +117,9 @@ def _gutter(chars: list[dict], width: float) -> float | None:
     middle, with text in at least three rows on either side of it; None on a one-column page."""
     covered = bytearray(int(width) + 2)
     for c in chars:
-        a, b = max(0, int(c["x0"])), min(len(covered), int(c["x1"]) + 1)
-        covered[a:b] = b"\x01" * max(0, b - a)
+        a = min(len(covered), max(0, int(c["x0"])))
+        b = max(a, min(len(covered), int(c["x1"]) + 1))  # a glyph off the page must not shrink the strip
+        covered[a:b] = b"\x01" * (b - a)
 
     def rows(side) -> int:
         return len({round(c["bottom"]) for c in chars if side(c["x0"])})
@@ -154,6 +167,13 @@ def _note_number(text: str, expected: int | None) -> tuple[int | None, str]:
 
 
 def extract_pdf(path: str) -> PdfLayout:
+    try:
+        return _extract_pdf(path)
+    except _parser_errors() as exc:  # a page damaged past the cross-reference table
+        raise _unreadable(exc) from exc
+
+
+def _extract_pdf(path: str) -> PdfLayout:
     pdf = _open(path)
     with pdf:
         if not any(p.chars for p in pdf.pages):

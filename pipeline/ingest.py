@@ -53,7 +53,7 @@ def pipeline_version() -> str:
 @dataclass
 class Outcome:
     path: str
-    status: str  # new | changed | unchanged | failed | skipped | missing | pruned
+    status: str  # new | changed | unchanged | moved | failed | skipped | missing | pruned
     doc_id: str | None = None
     stage: str | None = None
     error: str | None = None
@@ -90,15 +90,15 @@ def discover(paths: list[str | Path]) -> tuple[list[Path], list[Outcome]]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for f in sorted(x for x in p.rglob("*") if x.is_file()):
+            for f in sorted(x for x in p.rglob("*") if x.is_file() or x.is_symlink() and not x.exists()):
                 if is_sidecar(f) or f.name.startswith("."):
                     continue
                 if f.suffix.lower() in SUPPORTED:
-                    files.append(f.resolve())
+                    files.append(f.resolve() if f.exists() else f.absolute())  # a dead link fails when read
                 else:
                     early.append(Outcome(str(f.resolve()), "skipped", error=f"not .pdf or .txt ({f.suffix or 'no extension'})"))
-        elif p.is_file() and p.suffix.lower() in SUPPORTED:
-            files.append(p.resolve())
+        elif (p.is_file() or p.is_symlink()) and p.suffix.lower() in SUPPORTED:
+            files.append(p.resolve() if p.exists() else p.absolute())
         elif p.is_file():
             early.append(Outcome(str(p.resolve()), "failed", stage="read",
                                  error=f"unsupported file type {p.suffix or '(none)'}: expected .pdf or .txt"))
@@ -167,15 +167,17 @@ def embedded_texts(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> frozen
 
 
 def status_of(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> tuple[str, list[str]]:
-    """'unchanged', 'changed' or 'new' for a file, and the doc_ids a store would replace."""
+    """'unchanged', 'changed', 'new' or 'moved' (the same bytes stored under a name that is gone: a rename)
+    for a file, and the doc_ids a store would replace (for 'moved', the document that moves)."""
     rows = store.known(con, str(path))
     version = pipeline_version()
     if any(r.sha256 == sha and r.pipeline_version == version for r in rows):
         return "unchanged", []
-    same = con.execute("SELECT source_path FROM documents WHERE sha256 = ? AND pipeline_version = ?",
+    same = con.execute("SELECT source_path, doc_id FROM documents WHERE sha256 = ? AND pipeline_version = ?",
                        [sha, version]).fetchone()
     if same and not rows:
-        return "unchanged", []  # the same bytes are stored under another name
+        # the same bytes under another name: a copy stays stored once; a rename keeps its document
+        return ("unchanged", []) if Path(same[0]).exists() else ("moved", [same[1]])
     return ("changed" if rows else "new"), [r.doc_id for r in rows]
 
 
@@ -231,10 +233,12 @@ def reembed_all(con: duckdb.DuckDBPyConnection, embedder: Embedder) -> int:
 
 
 def derive(con: duckdb.DuckDBPyConnection) -> None:
-    """What depends on the whole collection, recomputed after documents change."""
+    """What depends on the whole collection, recomputed after documents change (each part atomic;
+    the stale mark goes when all are done, so that a run killed half-way is finished by the next)."""
     rebuild_index(con)
     store_links(con)
     store_topics(con)
+    store.mark_derived(con)
 
 
 @dataclass
@@ -318,6 +322,9 @@ def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | N
             status, replaces = status_of(con, f, sha)
             if status == "unchanged":
                 report(Outcome(str(f), "unchanged"))
+            elif status == "moved":  # before anything is pruned, so that a renamed paper is never lost
+                store.move_document(con, replaces[0], str(f))
+                report(Outcome(str(f), "moved", replaces[0]))
             else:
                 todo.append((Job(str(f), sha), status, replaces))
         with contextlib.ExitStack() as stack:
@@ -340,7 +347,7 @@ def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | N
             if prune:
                 store.remove_document(con, doc_id)
             report(Outcome(path, "pruned" if prune else "missing", doc_id))
-        if any(o.status in ("new", "changed", "pruned") for o in outcomes):
+        if store.is_stale(con):
             derive(con)
     finally:
         con.close()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import duckdb
 
 from .dutch import stop_words
+from .store import transaction
 
 MIN_SIMILARITY = 0.12  # over the letters' own vocabulary; with a citation of the earlier letter
 
@@ -92,11 +93,10 @@ def find_links(con: duckdb.DuckDBPyConnection) -> list[Link]:
 
 def store_links(con: duckdb.DuckDBPyConnection) -> int:
     links = find_links(con)
-    con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM commitment_links")
-    if links:
-        con.executemany("INSERT INTO commitment_links VALUES (?, ?, ?, ?, ?, ?)",
-                        [(x.doc_id, x.seq, x.fulfilled_by_doc, x.fulfilled_by_seq, x.method, x.similarity)
-                         for x in links])
-    con.execute("COMMIT")
+    with transaction(con):
+        con.execute("DELETE FROM commitment_links")
+        if links:
+            con.executemany("INSERT INTO commitment_links VALUES (?, ?, ?, ?, ?, ?)",
+                            [(x.doc_id, x.seq, x.fulfilled_by_doc, x.fulfilled_by_seq, x.method, x.similarity)
+                             for x in links])
     return len(links)

@@ -5,9 +5,11 @@ the scorers read them directly.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +17,9 @@ import duckdb
 
 from .model import Analysis, Document, Passage
 
+# 1: kamerstukken 0.1 (no schema_version recorded); 2: commitments.deadline_basis, passages.glossary and
+# anchor_seq, the lexicon table. SCHEMA's ALTER statements migrate an older database when it is opened to write.
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS documents (
@@ -60,6 +65,18 @@ DOC_TABLES = ("blocks", "footnotes", "furniture", "document_checks", "citations"
               "motion_texts", "commitments", "passages", "passage_topics")
 
 
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """One transaction: all of the block is stored, or (on any error, a kill included) none of it."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def extension_path(name: str) -> Path:
     """The signed extension shipped in the PyPI package duckdb-extension-NAME."""
     spec = importlib.util.find_spec(f"duckdb_extension_{name}")
@@ -83,14 +100,57 @@ def quiet(con: duckdb.DuckDBPyConnection) -> None:
         pass
 
 
+class DatabaseError(Exception):
+    """A database kst cannot or must not use; the message is one line that says what to do."""
+
+
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to a kamerstukken database. Refuses, untouched, a path that is no DuckDB file, the
+    database of another application and one written by a newer kamerstukken; migrates an older one."""
+    p = Path(path)
+    if p.is_dir():
+        raise DatabaseError(f"{path} is a directory; give a .duckdb file")
+    if read_only and not p.is_file():
+        raise DatabaseError(f"no database at {path}: run kst ingest first")
     if not read_only:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+        p.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        message = str(exc).splitlines()[0]
+        if "lock" in message.lower():
+            pid = re.search(r"\(PID (\d+)\)", str(exc))
+            raise DatabaseError(f"{path} is being written by another process{f' (PID {pid[1]})' if pid else ''}; "
+                                "try again when it is done") from None
+        raise DatabaseError(f"{path} cannot be opened as a DuckDB database ({message})") from None
+    except duckdb.Error as exc:
+        raise DatabaseError(f"{path} cannot be opened as a DuckDB database ({str(exc).splitlines()[0]})") from None
     quiet(con)
-    if not read_only:
-        con.execute(SCHEMA)
+    try:
+        _check_ours(con, path)
+        if not read_only:
+            con.execute(SCHEMA)
+            con.execute("INSERT OR REPLACE INTO settings VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    except BaseException:
+        con.close()
+        raise
     return con
+
+
+def _check_ours(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
+    tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables "
+                                        "WHERE table_schema = 'main'").fetchall()}
+    if not tables:
+        return  # new and empty
+    ours = "documents" in tables and {"doc_id", "sha256", "pipeline_version"} <= {c for (c,) in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'documents'").fetchall()}
+    if not ours or "settings" not in tables:
+        raise DatabaseError(f"{path} is a DuckDB database of another application (tables: "
+                            f"{', '.join(sorted(tables)[:5])}{' …' if len(tables) > 5 else ''}); kst leaves it untouched")
+    row = con.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchone()
+    if row and int(row[0]) > SCHEMA_VERSION:
+        raise DatabaseError(f"{path} was written by a newer kamerstukken (schema {row[0]}, this one reads up to "
+                            f"{SCHEMA_VERSION}); upgrade kamerstukken")
 
 
 PASSAGE_COLUMNS = """doc_id VARCHAR, seq INTEGER, passage_id VARCHAR, kind VARCHAR, footnote INTEGER, page INTEGER, heading VARCHAR,
@@ -120,8 +180,7 @@ def ensure_passages(con: duckdb.DuckDBPyConnection, model: str, dim: int, backen
 def replace_embeddings(con: duckdb.DuckDBPyConnection, model: str, dim: int, backend: str,
                        vectors: dict[tuple[str, int], tuple[str, list[float]]]) -> None:
     """Swap in embeddings of another model (its dimension may differ) in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(f"CREATE TABLE passages_new ({PASSAGE_COLUMNS.format(dim=dim)})")
         rows = con.execute("SELECT doc_id, seq, passage_id, kind, footnote, page, heading, text, char_start, char_end, terms, "
                            "glossary, anchor_seq FROM passages").fetchall()
@@ -130,10 +189,6 @@ def replace_embeddings(con: duckdb.DuckDBPyConnection, model: str, dim: int, bac
         con.execute("ALTER TABLE passages_new RENAME TO passages")
         con.execute("INSERT OR REPLACE INTO settings VALUES ('embedding_model', ?)",
                     [json.dumps({"model": model, "dim": dim, "backend": backend})])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 @dataclass
@@ -150,13 +205,28 @@ def known(con: duckdb.DuckDBPyConnection, source_path: str) -> list[StoredDoc]:
 
 def remove_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
     """delete_document in a transaction of its own."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         delete_document(con, doc_id)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        mark_stale(con)
+
+
+def move_document(con: duckdb.DuckDBPyConnection, doc_id: str, source_path: str) -> None:
+    """A renamed or moved file: its document keeps everything, under the new path."""
+    con.execute("UPDATE documents SET source_path = ? WHERE doc_id = ?", [source_path, doc_id])
+
+
+def mark_stale(con: duckdb.DuckDBPyConnection) -> None:
+    """The collection changed: the keyword index, links and topics are out of date until derived again.
+    Set in the transaction of the change, cleared when all three are done, so a killed run is seen."""
+    con.execute("INSERT OR REPLACE INTO settings VALUES ('derived', 'stale')")
+
+
+def is_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT count(*) FROM settings WHERE key = 'derived'").fetchone()[0] > 0
+
+
+def mark_derived(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM settings WHERE key = 'derived'")
 
 
 def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
@@ -168,8 +238,8 @@ def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
 def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Analysis,
                    passages: list[Passage], version: str, replaces: list[str] = ()) -> None:
     """Store a document whole or not at all, replacing older versions of the same file."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
+        mark_stale(con)
         for old in {*replaces, doc.doc_id}:
             delete_document(con, old)
         m = doc.meta
@@ -205,10 +275,6 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
             (doc.doc_id, p.seq, f"{doc.doc_id}:{p.seq}", p.kind, p.footnote, p.page, p.heading, p.text, p.start, p.end,
              p.terms, p.text_hash, p.embedding, p.glossary, p.anchor_seq)
             for p in passages])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:

@@ -6,14 +6,32 @@ and pdfplumber are imported once) and replaced when a document overruns.
 """
 from __future__ import annotations
 
+import ctypes
+import importlib
 import multiprocessing as mp
+import os
+import signal
 import threading
 from typing import Callable
 
 from .errors import IngestError
 
 
-def _serve(conn, fn) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel ends this worker when its parent dies, SIGKILL included (PR_SET_PDEATHSIG)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the closed pipe ends the worker after its document
+        return
+    if os.getppid() != parent:  # it died before the call
+        os._exit(1)
+
+
+def _serve(conn, target: str, parent: int) -> None:
+    # set before the heavy imports of `target`, so that a parent killed meanwhile takes the worker along
+    _die_with_parent(parent)
+    module, _, name = target.partition(":")
+    fn = getattr(importlib.import_module(module), name)
     while True:
         path = conn.recv()
         if path is None:
@@ -26,11 +44,11 @@ def _serve(conn, fn) -> None:
 
 class TimedPreparer:
     """Callable like fn(path), but a document that takes longer than `seconds` fails with stage 'timeout'
-    and the worker is replaced. `fn` is a module-level function (the worker imports it by name).
+    and the worker is replaced. `fn` is a module-level function; the worker imports it by name.
     Thread-safe: calls are served one at a time."""
 
     def __init__(self, seconds: float, fn: Callable):
-        self.seconds, self.fn = seconds, fn
+        self.seconds, self.target = seconds, f"{fn.__module__}:{fn.__qualname__}"
         self._lock = threading.Lock()
         self._proc = None
         self._conn = None
@@ -38,7 +56,7 @@ class TimedPreparer:
     def _start(self) -> None:
         ctx = mp.get_context("spawn")
         self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child, self.fn), daemon=True)
+        self._proc = ctx.Process(target=_serve, args=(child, self.target, os.getpid()), daemon=True)
         self._proc.start()
 
     def __call__(self, path: str):

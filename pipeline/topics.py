@@ -6,6 +6,7 @@ import math
 import duckdb
 
 from .dutch import stop_words
+from .store import transaction
 
 MIN_PASSAGES = 12  # fewer than this: no topics, the tables stay empty
 TOP_TERMS = 8
@@ -33,15 +34,13 @@ def compute_topics(texts: list[str], k: int, seed: int = 0):
 def store_topics(con: duckdb.DuckDBPyConnection) -> int:
     rows = con.execute("SELECT doc_id, seq, heading || ' ' || text FROM passages WHERE kind = 'body' "
                        "ORDER BY doc_id, seq").fetchall()
-    con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM topics")
-    con.execute("DELETE FROM passage_topics")
-    k = 0
-    if len(rows) >= MIN_PASSAGES:
-        terms, assigned = compute_topics([r[2] for r in rows], n_topics(len(rows)))
-        k = len(terms)
-        con.executemany("INSERT INTO topics VALUES (?, ?, ?)", [(i, " / ".join(t[:3]), t) for i, t in enumerate(terms)])
-        con.executemany("INSERT INTO passage_topics VALUES (?, ?, ?, ?)",
-                        [(r[0], r[1], topic, round(weight, 6)) for r, (topic, weight) in zip(rows, assigned)])
-    con.execute("COMMIT")
+    terms, assigned = compute_topics([r[2] for r in rows], n_topics(len(rows))) if len(rows) >= MIN_PASSAGES else ([], [])
+    with transaction(con):
+        con.execute("DELETE FROM topics")
+        con.execute("DELETE FROM passage_topics")
+        if terms:
+            con.executemany("INSERT INTO topics VALUES (?, ?, ?)", [(i, " / ".join(t[:3]), t) for i, t in enumerate(terms)])
+            con.executemany("INSERT INTO passage_topics VALUES (?, ?, ?, ?)",
+                            [(r[0], r[1], topic, round(weight, 6)) for r, (topic, weight) in zip(rows, assigned)])
+    k = len(terms)
     return k

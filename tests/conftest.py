@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,9 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
+
+# what the fault suite (tests/test_faults.py) tried, printed at the end of the run
+FAULTS: Counter = Counter()
 
 needs_shared = pytest.mark.skipif(not (SHARED / "gold").is_dir(), reason="../shared is not present")
 
@@ -68,3 +72,13 @@ def con(corpus_db):
     c = connect(corpus_db, read_only=True)
     yield c
     c.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FAULTS:
+        terminalreporter.section("fault suite")
+        terminalreporter.write_line(
+            f"{FAULTS['input kinds tried']} input kinds tried, {FAULTS['input kinds handled']} handled; "
+            f"{FAULTS['bad databases refused untouched']} bad databases refused untouched; "
+            f"{FAULTS['kill -9 trials survived']} kill -9 trials survived with nothing lost and search working after; "
+            f"{FAULTS['fuzz cases run']} mutated PDFs and {FAULTS['property examples']} property examples run")
