@@ -210,7 +210,7 @@ def build_search_db(path: str, source_db: str, n: int) -> dict:
     con.execute(f"ATTACH '{source_db}' AS src (READ_ONLY)")
     info = json.loads(con.execute("SELECT value FROM src.settings WHERE key = 'embedding_model'").fetchone()[0])
     dim = info["dim"]
-    store.ensure_passages(con, info["model"], dim)
+    store.ensure_passages(con, info["model"], dim, info.get("backend", "sentence-transformers"))
     con.execute("CREATE TEMP TABLE base AS SELECT row_number() OVER () - 1 AS i, text, embedding FROM src.passages "
                 "WHERE kind = 'body'")
     nb = con.execute("SELECT count(*) FROM base").fetchone()[0]

@@ -12,6 +12,7 @@ from functools import lru_cache
 from .dutch import stop_words
 
 MIN_HEAD, MIN_TAIL, MIN_WORD = 4, 4, 8
+MAX_WORD = 60  # longer is no Dutch word; without the cap a hostile 5,000-letter query costs millions of lookups
 KNOWN_WHOLE = 14  # a word the lexicon knows is split only from this length on ("verschillende" stays whole)
 # Derivational endings that are words of their own but no compound heads: "gezond|heid", "land|schap".
 NOT_TAILS = frozenset("heid heden lijk lijke lijkheid baar bare schap schappen ing ingen ling lingen isch ische "
@@ -56,7 +57,7 @@ def split(word: str) -> tuple[str, ...]:
 
 def split_with(word: str, lex: frozenset[str] | set[str]) -> tuple[str, ...]:
     w = word.lower()
-    if len(w) < MIN_WORD or not w.isalpha():
+    if not MIN_WORD <= len(w) <= MAX_WORD or not w.isalpha():
         return ()
     if len(w) < KNOWN_WHOLE and any(w[:len(w) - len(end)] in lex for end in ("", "e", "en", "s") if w.endswith(end)):
         return ()
@@ -80,7 +81,7 @@ def expand(text: str, lex: set[str] | None = None) -> str:
 
 def candidates(text: str) -> set[str]:
     """Every string split() may look up for the words of `text`."""
-    return {w[i:j] for w in (x.lower() for x in _words(text) if len(x) >= MIN_WORD)
+    return {w[i:j] for w in (x.lower() for x in _words(text) if MIN_WORD <= len(x) <= MAX_WORD)
             for i in range(len(w)) for j in range(i + 1, len(w) + 1)}
 
 

@@ -355,3 +355,52 @@ def test_the_text_reader_reads_or_refuses_and_accounts_for_every_letter(text):
         found = analyse(doc)
         assert all(0 <= c.start <= c.end <= len(doc.text) for c in found.commitments)
     FAULTS["property examples"] += 1
+
+
+# -- security --------------------------------------------------------------------------------------
+
+HOSTILE = ["'; DROP TABLE documents; --", "x' OR '1'='1", "motie\" OR 1=1 --", "%", "_", "?", "$1", "\\",
+           "dijk AND NOT water", "fts_main_passages.match_bm25", "\u202eomgekeerd", "a\x00b", "é" * 5000]
+
+
+def _fingerprint(db: Path) -> list:
+    con = store.connect(db, read_only=True)
+    tables = con.execute("SELECT table_schema, table_name FROM information_schema.tables ORDER BY 1, 2").fetchall()
+    rows = [(s, t, con.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchone()[0]) for s, t in tables]
+    con.close()
+    return rows
+
+
+def test_search_text_and_filters_never_reach_sql(tmp_path):
+    from pipeline.search import Filters
+    db = tmp_path / "k.duckdb"
+    model = CountingEmbedder()
+    run_batch([CORPUS / "2025-04-17_natuurherstel-stikstof.txt"], db, model)
+    before = _fingerprint(db)
+    con = store.connect(db, read_only=True)
+    for text in HOSTILE:
+        for filters in (Filters(), Filters(doc_type=text), Filters(doc=text)):
+            for mode in ("keyword", "semantic", "hybrid"):
+                search(con, text, mode=mode, filters=filters, embedder=model)
+    con.close()
+    assert _fingerprint(db) == before
+
+
+def _offline(*cmd: str) -> list[str]:
+    """A command in a network namespace of its own: loopback only (the ephemeral Prefect server), no way out."""
+    return ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "offline", *cmd]
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None or shutil.which("ip") is None
+                    or subprocess.run(["unshare", "-n", "true"]).returncode != 0,
+                    reason="unshare -n (a network namespace) is not available")
+def test_ingest_and_search_need_no_network(tmp_path):
+    db = tmp_path / "k.duckdb"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    kst = [sys.executable, "-m", "kst"]
+    ingest = subprocess.run([*_offline(*kst, "ingest", str(CORPUS / "2025-04-17_natuurherstel-stikstof.txt"),
+                             "--db", str(db))], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert ingest.returncode == 0, ingest.stderr[-2000:]
+    found = subprocess.run(_offline(*kst, "search", "rekenkundige ondergrens", "--db", str(db), "--json"),
+                           env=env, cwd=ROOT, capture_output=True, text=True)
+    assert found.returncode == 0 and "rekenkundige ondergrens" in found.stdout, found.stderr[-2000:]
