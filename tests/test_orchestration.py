@@ -130,7 +130,7 @@ def test_kst_serve_without_a_server_says_what_to_do(tmp_path):
 def test_run_summary_artifact():
     md = summary_markdown(Summary([Outcome("/a.pdf", "new", counts={"citations": 3}),
                                    Outcome("/b.pdf", "failed", stage="extract", error="encrypted PDF")]))
-    assert "| 1 | 0 | 0 | 1 |" in md and "`/b.pdf`: extract: encrypted PDF" in md
+    assert "| 1 | 0 | 0 | 0 | 1 |" in md and "`/b.pdf`: extract: encrypted PDF" in md  # new changed unchanged moved failed
 
 
 def test_ingest_errors_cross_process_boundaries():

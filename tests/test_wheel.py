@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import sysconfig
@@ -28,14 +29,15 @@ def test_the_wheel_works_from_a_clean_virtualenv(tmp_path):
                    check=True, capture_output=True)
     work = tmp_path / "elsewhere"
     work.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # nothing of the checkout
     probe = ("import json, pipeline, models; from pipeline.citations import find_citations; "
              "from pipeline.rules import SHAPES, load; [load(n) for n in SHAPES]; "
              "print(json.dumps([pipeline.__file__, models.__file__, "
              "[c.citation_id for c in find_citations('Kamerstuk 31 765, nr. 884')]]))")
-    out = subprocess.run([str(py), "-c", probe], cwd=work, capture_output=True, text=True, check=True)
+    out = subprocess.run([str(py), "-c", probe], cwd=work, env=env, capture_output=True, text=True, check=True)
     lib, data, ids = json.loads(out.stdout)
     assert lib.startswith(site) and data.startswith(site) and ids == ["31765-884"]
     run = subprocess.run([str(env_dir / "bin" / "kst"), "ingest", str(CORPUS / "2025-04-17_natuurherstel-stikstof.txt"),
-                          "--db", str(work / "k.duckdb")], cwd=work, capture_output=True, text=True)
+                          "--db", str(work / "k.duckdb")], cwd=work, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "1 new" in run.stdout
