@@ -80,9 +80,14 @@ def expand(text: str, lex: set[str] | None = None) -> str:
 
 
 def candidates(text: str) -> set[str]:
-    """Every string split() may look up for the words of `text`."""
-    return {w[i:j] for w in (x.lower() for x in _words(text) if MIN_WORD <= len(x) <= MAX_WORD)
-            for i in range(len(w)) for j in range(i + 1, len(w) + 1)}
+    """Every string split_with() looks up for the words of `text`: whole-word forms, tails and heads."""
+    out: set[str] = set()
+    for w in (x.lower() for x in _words(text) if MIN_WORD <= len(x) <= MAX_WORD and x.isalpha()):
+        out.update(w[:len(w) - len(end)] for end in ("", "e", "en", "s") if w.endswith(end))
+        for i in range(MIN_HEAD, len(w) - MIN_TAIL + 1):
+            head = w[:i]
+            out.update((w[i:], head, *(head[:-len(k)] for k in LINKS if head.endswith(k))))
+    return out
 
 
 WORD = re.compile(r"[A-Za-zà-ÿ]+")

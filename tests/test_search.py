@@ -114,7 +114,11 @@ def test_hnsw_index_agrees_with_brute_force(con, embedder):
 
 
 def test_a_query_splits_its_compounds_with_the_stored_lexicon(con):
-    from pipeline.compounds import expand
+    from pipeline.compounds import expand, lexicon
     from pipeline.search import _known
     query = "opkomst bij de waterschapsverkiezingen"
-    assert expand(query, _known(con, query)) == expand(query) == "waterschap verkiezingen"
+    lexicon.cache_clear()  # a process that has not loaded the lexicon looks the words up in the database
+    known = _known(con, query)
+    assert isinstance(known, set) and lexicon.cache_info().currsize == 0
+    assert expand(query, known) == expand(query) == "waterschap verkiezingen"
+    assert _known(con, query) is None  # once loaded (by the expand above), the process uses its own
