@@ -17,7 +17,7 @@ from .citations import find_citations, parse_id
 from .compounds import candidates, expand, lexicon
 from .dutch import stop_words
 from .embed import Embedder
-from .store import embedding_model, load_extension, quiet, transaction
+from .store import DatabaseError, embedding_model, load_extension, quiet, transaction
 
 MODES = ("hybrid", "keyword", "semantic")
 
@@ -121,6 +121,9 @@ def _citing(con, ids: list[str], filt: str, args: list, k: int) -> list[tuple[st
 
 
 def _keyword(con, query: str, filt: str, args: list, k: int) -> list[tuple[str, float]]:
+    if not con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_passages'").fetchone()[0]:
+        raise DatabaseError("the keyword index is not built yet (the first ingest was interrupted): "
+                            "run kst ingest again to finish it")
     sql = f"""
         SELECT passage_id, score FROM (
             SELECT p.passage_id, fts_main_passages.match_bm25(p.passage_id, ?, k := ?, b := ?) AS score

@@ -210,6 +210,10 @@ def test_derived_state_left_stale_by_a_killed_run_is_rebuilt(tmp_path):
     con.execute("DROP SCHEMA fts_main_passages CASCADE")
     store.mark_stale(con)
     con.close()
+    con = store.connect(db, read_only=True)  # a search meanwhile says what to do, in one line
+    with pytest.raises(store.DatabaseError, match="run kst ingest again"):
+        search(con, "rekenkundige ondergrens", mode="keyword")
+    con.close()
     assert [o.status for o in run_batch([box], db, CountingEmbedder()).outcomes] == ["unchanged"]
     con = store.connect(db, read_only=True)
     assert not store.is_stale(con) and search(con, "rekenkundige ondergrens", mode="keyword")
