@@ -408,3 +408,18 @@ def test_ingest_and_search_need_no_network(tmp_path):
     found = subprocess.run(_offline(*kst, "search", "rekenkundige ondergrens", "--db", str(db), "--json"),
                            env=env, cwd=ROOT, capture_output=True, text=True)
     assert found.returncode == 0 and "rekenkundige ondergrens" in found.stdout, found.stderr[-2000:]
+
+
+def test_an_export_never_overwrites_a_file_it_did_not_write(tmp_path):
+    db, out = tmp_path / "k.duckdb", tmp_path / "export"
+    run_batch([CORPUS / "2025-04-17_natuurherstel-stikstof.txt"], db, CountingEmbedder())
+    con = store.connect(db, read_only=True)
+    store.export_parquet(con, out)
+    store.export_parquet(con, out)  # its own files: written again
+    mine = _write(out / "documents.parquet", b"an analyst's own file")
+    (out / "kst-export.json").write_text('["citations.parquet"]', encoding="utf-8")
+    with pytest.raises(store.DatabaseError, match="was not written by kst export"):
+        store.export_parquet(con, out)
+    assert mine.read_bytes() == b"an analyst's own file"
+    with pytest.raises(store.DatabaseError, match="is a file, not a folder"):
+        store.export_parquet(con, mine)
