@@ -23,7 +23,7 @@ from pipeline.config import DEFAULT_DB, config
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dutch parliamentary papers into DuckDB.")
 err = Console(stderr=True, soft_wrap=True)  # an error is one line, however narrow the terminal
-out = Console()
+out = Console(soft_wrap=True)  # a reported file is one line, greppable
 
 
 def db_option() -> str:
