@@ -7,6 +7,7 @@
 | `KST_PASSAGE_TOKENS` | passage size in the encoder's tokens | `[search] passage_tokens` |
 | `KST_DOC_TIMEOUT` | seconds one document may take to prepare; 0 turns the limit off | 300 |
 | `KST_MAX_FILE_MB` | a larger file is refused with its size, before it is read | 200 |
+| `KST_WAIT` | seconds a writer waits for other processes to close the database | 120 |
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class Config:
     passage_tokens: int
     doc_timeout: float
     max_file_mb: float
+    wait: float
     search: dict  # [search] of models/embedding.toml
 
 
@@ -37,4 +39,5 @@ def config() -> Config:
                   passage_tokens=int(env("KST_PASSAGE_TOKENS") or toml["search"]["passage_tokens"]),
                   doc_timeout=float(env("KST_DOC_TIMEOUT") or 300),
                   max_file_mb=float(env("KST_MAX_FILE_MB") or 200),
+                  wait=float(env("KST_WAIT") or 120),
                   search=toml["search"])

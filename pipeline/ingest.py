@@ -209,7 +209,7 @@ def file_sha(path: Path) -> str:
 
 def open_db(db: str | Path, embedder: Embedder) -> duckdb.DuckDBPyConnection:
     """Open the database for writing; passages embedded by another model are embedded again."""
-    con = store.connect(db)
+    con = store.connect(db, wait=config().wait)
     recorded = store.embedding_model(con)
     # The model is loaded only when there is embedding to do: a re-run over unchanged files stays cheap.
     dim = recorded["dim"] if recorded and recorded["model"] == embedder.name else embedder.dim

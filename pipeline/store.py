@@ -9,13 +9,17 @@ import contextlib
 import datetime as dt
 import importlib.util
 import json
+import logging
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from .model import Analysis, Document, Passage
+
+log = logging.getLogger("kamerstukken")
 
 # 1: kamerstukken 0.1 (no schema_version recorded); 2: commitments.deadline_basis, passages.glossary and
 # anchor_seq, the lexicon table. SCHEMA's ALTER statements migrate an older database when it is opened to write.
@@ -104,9 +108,12 @@ class DatabaseError(Exception):
     """A database kst cannot or must not use; the message is one line that says what to do."""
 
 
-def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: str | Path, read_only: bool = False, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
     """A connection to a kamerstukken database. Refuses, untouched, a path that is no DuckDB file, the
-    database of another application and one written by a newer kamerstukken; migrates an older one."""
+    database of another application and one written by a newer kamerstukken; migrates an older one.
+
+    DuckDB lets one process write or several read. While another process holds the file, this waits
+    up to `wait` seconds (saying so once, on the `kamerstukken` logger), then raises DatabaseError."""
     p = Path(path)
     if p.is_dir():
         raise DatabaseError(f"{path} is a directory; give a .duckdb file")
@@ -114,17 +121,26 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
         raise DatabaseError(f"no database at {path}: run kst ingest first")
     if not read_only:
         p.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        message = str(exc).splitlines()[0]
-        if "lock" in message.lower():
-            pid = re.search(r"\(PID (\d+)\)", str(exc))
-            raise DatabaseError(f"{path} is being written by another process{f' (PID {pid[1]})' if pid else ''}; "
-                                "try again when it is done") from None
-        raise DatabaseError(f"{path} cannot be opened as a DuckDB database ({message})") from None
-    except duckdb.Error as exc:
-        raise DatabaseError(f"{path} cannot be opened as a DuckDB database ({str(exc).splitlines()[0]})") from None
+    deadline, warned = time.monotonic() + wait, False
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            message = str(exc).splitlines()[0]
+            if "lock" not in message.lower():
+                raise DatabaseError(f"{path} cannot be opened as a DuckDB database ({message})") from None
+            pid = m[1] if (m := re.search(r"\(PID (\d+)\)", str(exc))) else "?"
+            if time.monotonic() >= deadline:
+                doing = "being written" if read_only else "in use"
+                raise DatabaseError(f"{path} is {doing} by another process (PID {pid}); try again when it is done, "
+                                    f"or use --wait SECONDS" + (f" (waited {wait:g} s)" if wait else "")) from None
+            if not warned:
+                log.warning("%s is in use by another process (PID %s); waiting up to %g s", path, pid, wait)
+                warned = True
+            time.sleep(min(0.25, max(0.0, deadline - time.monotonic())))
+        except duckdb.Error as exc:
+            raise DatabaseError(f"{path} cannot be opened as a DuckDB database ({str(exc).splitlines()[0]})") from None
     quiet(con)
     try:
         _check_ours(con, path)
