@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -93,6 +93,7 @@ class Hit:
     char_start: int
     char_end: int
     snippet: str
+    also: list[str] = field(default_factory=list)  # the same passage in other files of the same paper
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -217,12 +218,48 @@ def _fuse(lists: list[tuple[float, list[tuple[str, float]]]], rrf_k: int) -> lis
     return sorted(scores.items(), key=lambda x: (-x[1], x[0]))
 
 
+def query_terms(query: str) -> list[str]:
+    """The query's words a reader would look for in a hit: no stop words, cut to a stem-like prefix."""
+    stops = stop_words()
+    return sorted({w[:6] for w in re.findall(r"\w{3,}", query.lower()) if w not in stops}, key=len, reverse=True)
+
+
+def highlights(text: str, query: str) -> list[tuple[int, int]]:
+    """Character spans of the whole words in `text` that start like a query term (Dutch stems drop endings)."""
+    terms = query_terms(query)
+    return [(m.start(), m.end()) for m in re.finditer(r"\w+", text)
+            if any(m.group().lower().startswith(t) for t in terms)]
+
+
 def _snippet(text: str, query: str, width: int = 240) -> str:
-    words = [w for w in re.findall(r"\w{4,}", query.lower())]
-    low = text.lower()
-    pos = min((low.find(w[:6]) for w in words if low.find(w[:6]) >= 0), default=0)
+    """About `width` characters of whole words around the first query term, on one line."""
+    text = " ".join(text.split())
+    spans = highlights(text, query)
+    pos = spans[0][0] if spans else 0
     start = max(0, pos - width // 3)
-    return ("…" if start else "") + text[start:start + width].replace("\n", " ") + ("…" if start + width < len(text) else "")
+    if start:  # to the start of a word
+        start = text.rfind(" ", 0, start) + 1
+    end = start + width
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def _fold(hits: list[Hit]) -> list[Hit]:
+    """The same passage of the same paper stored twice (a letter as .txt and as .pdf) is one hit; the
+    other copies are listed in `also`."""
+    out: list[Hit] = []
+    for h in hits:
+        words = set(re.findall(r"\w+", h.text.lower()))
+        for kept in out:
+            other = set(re.findall(r"\w+", kept.text.lower()))
+            if (kept.doc_id != h.doc_id and (kept.title, kept.doc_date) == (h.title, h.doc_date)
+                    and len(words & other) >= 0.8 * max(len(words), len(other), 1)):
+                kept.also.append(h.source_path)
+                break
+        else:
+            out.append(h)
+    return out
 
 
 def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", limit: int = 10,
@@ -260,7 +297,7 @@ def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", lim
             ranked = _fuse([(cfg["keyword_weight"], kw), (cfg["semantic_weight"], sem)], cfg["rrf_k"])
     seen = {pid for pid, _ in exact}
     ranked = [(pid, 1.0 + s) for pid, s in exact] + [(pid, s) for pid, s in ranked if pid not in seen]
-    return _hits(con, ranked[:limit], query)
+    return _fold(_hits(con, ranked[:2 * limit], query))[:limit]
 
 
 def _hits(con, ranked: list[tuple[str, float]], query: str) -> list[Hit]:

@@ -322,23 +322,28 @@ def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 EXPORT_MANIFEST = "kst-export.json"
 
 
-def export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
-    """Every table and view as NAME.parquet in `out`. A file there that an earlier export did not write
+EXPORT_FORMATS = ("parquet", "csv")
+
+
+def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: str = "parquet") -> list[Path]:
+    """Every table and view as NAME.parquet (or NAME.csv) in `out`. A file there that an earlier export did not write
     (`kst-export.json` lists those) is never overwritten: the export is refused before it writes anything."""
     if out.exists() and not out.is_dir():
         raise DatabaseError(f"{out} is a file, not a folder; give a folder to export to")
     manifest = out / EXPORT_MANIFEST
     ours = set(json.loads(manifest.read_text(encoding="utf-8"))) if manifest.is_file() else set()
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
     names = [name for name, _ in relations(con)]
-    foreign = [f"{n}.parquet" for n in names if (out / f"{n}.parquet").exists() and f"{n}.parquet" not in ours]
+    foreign = [f"{n}.{fmt}" for n in names if (out / f"{n}.{fmt}").exists() and f"{n}.{fmt}" not in ours]
     if foreign:
         raise DatabaseError(f"{out / foreign[0]} exists and was not written by kst export; "
                             "export to another folder or move it away")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in names:
-        path = out / f"{name}.parquet"
-        con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{str(path).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+        path = out / f"{name}.{fmt}"
+        con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{str(path).replace(chr(39), chr(39) * 2)}' (FORMAT {fmt})")
         written.append(path)
     manifest.write_text(json.dumps(sorted(ours | {p.name for p in written}), indent=1), encoding="utf-8")
     return written

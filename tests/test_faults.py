@@ -414,12 +414,12 @@ def test_an_export_never_overwrites_a_file_it_did_not_write(tmp_path):
     db, out = tmp_path / "k.duckdb", tmp_path / "export"
     run_batch([CORPUS / "2025-04-17_natuurherstel-stikstof.txt"], db, CountingEmbedder())
     con = store.connect(db, read_only=True)
-    store.export_parquet(con, out)
-    store.export_parquet(con, out)  # its own files: written again
+    store.export(con, out)
+    store.export(con, out)  # its own files: written again
     mine = _write(out / "documents.parquet", b"an analyst's own file")
     (out / "kst-export.json").write_text('["citations.parquet"]', encoding="utf-8")
     with pytest.raises(store.DatabaseError, match="was not written by kst export"):
-        store.export_parquet(con, out)
+        store.export(con, out)
     assert mine.read_bytes() == b"an analyst's own file"
     with pytest.raises(store.DatabaseError, match="is a file, not a folder"):
-        store.export_parquet(con, mine)
+        store.export(con, mine)

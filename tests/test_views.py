@@ -106,7 +106,7 @@ def test_topic_trends_on_the_corpus(corpus_db):
 
 def test_export_writes_every_relation(corpus_db, tmp_path):
     c = store.connect(corpus_db, read_only=True)
-    written = {p.stem for p in store.export_parquet(c, tmp_path)}
+    written = {p.stem for p in store.export(c, tmp_path)}
     assert written == {name for name, _ in store.relations(c)}
     assert c.execute(f"SELECT count(*) FROM '{tmp_path / 'commitments.parquet'}'").fetchone()[0] == \
         c.execute("SELECT count(*) FROM commitments").fetchone()[0]
