@@ -48,10 +48,13 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, args: list | None = None) ->
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
+UNKNOWN = "onbekend"  # the sender of a paper that names none, as the views write it
+
+
 def values(con: duckdb.DuckDBPyConnection, column: str) -> list[str]:
     """The distinct values of documents.doc_type or documents.sender, for choices and messages."""
     assert column in ("doc_type", "sender")
-    return [v for (v,) in con.execute(f"SELECT DISTINCT {column} FROM documents WHERE {column} IS NOT NULL "
+    return [v for (v,) in con.execute(f"SELECT DISTINCT coalesce({column}, '{UNKNOWN}') FROM documents "
                                       "ORDER BY 1").fetchall()]
 
 
@@ -125,11 +128,12 @@ def commitments(con: duckdb.DuckDBPyConnection, open_only: bool = False, overdue
         FROM commitments c JOIN documents d USING (doc_id)
         LEFT JOIN ({KEPT}) l ON l.doc_id = c.doc_id AND l.seq = c.seq
         WHERE c.kind = 'new'
-          AND ($ministry IS NULL OR d.sender = $ministry)
+          AND ($ministry IS NULL OR coalesce(d.sender, $unknown) = $ministry)
           AND (NOT $open OR l.fulfilled_by_doc IS NULL)
           AND (NOT $overdue OR (l.fulfilled_by_doc IS NULL AND c.deadline < $as_of))
         ORDER BY c.deadline NULLS LAST, d.doc_date, c.doc_id, c.seq""",
-                 {"as_of": as_of, "ministry": ministry, "open": open_only or overdue, "overdue": overdue})
+                 {"as_of": as_of, "ministry": ministry, "open": open_only or overdue, "overdue": overdue,
+                  "unknown": UNKNOWN})
 
 
 def motions(con: duckdb.DuckDBPyConnection, disposition: str | None = None) -> list[dict]:
@@ -145,10 +149,10 @@ def motions(con: duckdb.DuckDBPyConnection, disposition: str | None = None) -> l
 
 def open_by_ministry_month(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[dict]:
     """Open commitments with a deadline, counted by ministry and month due, and how many are overdue."""
-    return _rows(con, """SELECT coalesce(d.sender, 'onbekend') AS ministry,
+    return _rows(con, """SELECT coalesce(d.sender, $unknown) AS ministry,
             strftime(date_trunc('month', c.deadline), '%Y-%m') AS month, count(*) AS open,
             count(*) FILTER (WHERE c.deadline < $as_of) AS overdue
         FROM commitments c JOIN documents d USING (doc_id)
         WHERE c.kind = 'new' AND c.deadline IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM commitment_links l WHERE l.doc_id = c.doc_id AND l.seq = c.seq)
-        GROUP BY ALL ORDER BY 1, 2""", {"as_of": as_of})
+        GROUP BY ALL ORDER BY 1, 2""", {"as_of": as_of, "unknown": UNKNOWN})

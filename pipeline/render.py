@@ -20,7 +20,7 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dl.met
 .spans{margin:.2rem 0 .8rem 0}.block-heading .spans{font-size:1.15rem}
 section.footnotes{border-top:1px solid #ccc;margin-top:1.5rem;font-size:.9rem}
 table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
-mark{background:#fff3a3}"""
+mark{background:#fff3a3}.spans>span>span>span{white-space:nowrap}"""
 
 
 def _spans(text: str, marks: list[Mark], href: Callable[[str], str] | None) -> str:

@@ -75,3 +75,76 @@ def test_a_suspect_document_is_named_and_stored(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     out = " ".join(run.stdout.split())
     assert "documents: 1 new" in out and "suspect" in out and "brief.txt: footnote numbers missing: 2" in out
+
+
+def test_search_prints_titles_marked_words_and_says_when_nothing_is_found(ingested):
+    db, _, _ = ingested
+    run = kst("search", "regionale aanpak lerarentekort", "--db", str(db), "--limit", "2", "--mode", "keyword")
+    assert run.returncode == 0, run.stderr[-2000:]
+    first = run.stdout.splitlines()[0]
+    assert first.startswith("1. Voortgang aanpak lerarentekort · 2024-06-20 · p. 1")
+    run = kst("search", "xyzzyqwerty", "--db", str(db), "--mode", "keyword")
+    assert run.returncode == 0 and run.stdout.strip() == "no results for 'xyzzyqwerty' (keyword)"
+
+
+@pytest.mark.parametrize("args, message", [
+    (("search", "x", "--type", "brieven"), "--type 'brieven' is not in the database; it holds: brief"),
+    (("search", "x", "--doc", "geen.pdf"), "no paper 'geen.pdf' in the database"),
+    (("search", "x", "--from", "2025-13-01"), "--from '2025-13-01' is not a date; write YYYY-MM-DD"),
+    (("search", "x", "--limit", "0"), "Invalid value for '--limit'"),
+    (("search", "x", "--mode", "fuzzy"), "'fuzzy' is not one of 'hybrid', 'keyword', 'semantic'"),
+    (("motions", "--disposition", "weg"), "'weg' is not one of 'afgedaan', 'uitgevoerd', 'genoemd'"),
+    (("commitments", "--ministry", "Ministerie van Nergens"), "--ministry 'Ministerie van Nergens' is not in"),
+    (("export", "out", "--format", "xml"), "'xml' is not one of 'parquet', 'csv'"),
+    (("ingest", "x", "--task-runner", "ray"), "'ray' is not one of 'default', 'dask'"),
+    (("show", "nergens"), "no paper 'nergens' in the database"),
+    (("nosuchcommand",), "No such command 'nosuchcommand'"),
+])
+def test_every_error_is_one_line_with_exit_status_2(ingested, args, message):
+    db, _, _ = ingested
+    run = kst(*args, "--db", str(db))
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.count("\n") == 1 and message in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize("command", ["ingest", "serve", "search", "commitments", "motions", "show", "web",
+                                     "export", "stats"])
+def test_every_help_has_an_example(command):
+    run = kst(command, "--help")
+    assert run.returncode == 0 and "Examples:" in run.stdout and f"kst {command}" in run.stdout.split("Examples:")[1]
+
+
+def test_commitments_and_motions_answer_without_sql(ingested):
+    db, _, _ = ingested
+    run = kst("commitments", "--overdue", "--as-of", "2025-10-01", "--json", "--db", str(db))
+    rows = json.loads(run.stdout)
+    assert rows and all(r["days_overdue"] > 0 and not r["kept"] for r in rows)
+    assert [r["deadline"] for r in rows] == sorted(r["deadline"] for r in rows)
+    assert any(r["text"].startswith("Daarnaast stuur ik uw Kamer voor 1 juni 2025") for r in rows)
+    later = json.loads(kst("commitments", "--open", "--as-of", "2024-01-01", "--json", "--db", str(db)).stdout)
+    assert len(later) >= len(rows) and all(r["days_overdue"] is None for r in later)
+    motions = json.loads(kst("motions", "--disposition", "afgedaan", "--json", "--db", str(db)).stdout)
+    assert motions and {m["disposition"] for m in motions} == {"afgedaan"}
+    assert "27625-655" in {m["ref"] for m in motions}
+    table = kst("commitments", "--db", str(db))
+    assert table.returncode == 0 and "commitments" in table.stdout and "promise" in table.stdout
+
+
+def test_show_names_the_paper_and_its_findings(ingested, tmp_path):
+    db, _, _ = ingested
+    run = kst("show", "2025-03-12_hwbp-voortgang.pdf", "--db", str(db))
+    assert run.returncode == 0, run.stderr
+    out = " ".join(run.stdout.split())
+    assert "title Voortgang Hoogwaterbeschermingsprogramma en afhandeling moties" in out
+    assert "due 2025-05-31: Daarnaast stuur ik uw Kamer voor 1 juni 2025" in out
+    assert "afgedaan: 27625-655" in out and "36410-XII-41" in out
+    page = tmp_path / "p.html"
+    assert kst("show", "2025-03-12_hwbp-voortgang.pdf", "--html", str(page), "--db", str(db)).returncode == 0
+    assert "commitment · due 2025-05-31" in page.read_text(encoding="utf-8")
+
+
+def test_export_csv(ingested, tmp_path):
+    db, _, _ = ingested
+    run = kst("export", str(tmp_path / "out"), "--format", "csv", "--db", str(db))
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "out" / "commitments.csv").read_text(encoding="utf-8").startswith("doc_id,seq,actor,kind")

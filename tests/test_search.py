@@ -123,3 +123,25 @@ def test_a_query_splits_its_compounds_with_the_stored_lexicon(con):
     assert expand(query, known) == expand(query) == "waterschap verkiezingen"
     lexicon()
     assert _known(con, query) is None  # once loaded, the process uses its own
+
+
+def test_the_same_passage_of_a_paper_stored_twice_is_one_hit():
+    from pipeline.search import Hit, _fold
+    text = "Voor de zomer stuur ik uw Kamer de evaluatie van de regeling, met een reactie op de aanbevelingen."
+    hit = lambda doc, path, t, title="Evaluatie": Hit(doc, path, title, "2025-03-12", 1, t, 0.5, None, "body",  # noqa: E731
+                                                     f"{doc}:0", 0, len(t), t)
+    folded = _fold([hit("a", "brief.pdf", text), hit("b", "brief.txt", text.replace("zomer", "zomer,")),
+                    hit("c", "ander.txt", text, title="Andere brief"), hit("a", "brief.pdf", "Een ander stuk tekst.")])
+    assert [(h.doc_id, h.also) for h in folded] == [("a", ["brief.txt"]), ("c", []), ("a", [])]
+
+
+def test_snippets_are_whole_words_and_highlights_whole_words():
+    from pipeline.search import _snippet, highlights
+    text = ("Inleiding over het beleid. " * 12) + "De evaluatie van de subsidieregeling volgt in het najaar. " + \
+        ("Slot van de brief met meer woorden. " * 12)
+    snippet = _snippet(text, "evaluatie subsidieregelingen")
+    assert snippet.startswith("…") and snippet.endswith("…")
+    body = snippet.strip("…")
+    assert body.split()[0] in text.split() and body.split()[-1] in text.split()
+    marked = [body[a:b] for a, b in highlights(body, "evaluatie subsidieregelingen")]
+    assert marked == ["evaluatie", "subsidieregeling"]
