@@ -21,10 +21,13 @@ run: install
 	$(BIN)/kst ingest corpus --db data/kamerstukken.duckdb
 	$(BIN)/kst stats --db data/kamerstukken.duckdb
 
-# Debian's poppler-utils (pdftotext) for the converter matrix; installed when root, else those tests skip.
+# Debian's poppler-utils (pdftotext) for the converter matrix and chromium for the browser tests; installed
+# when root, else those tests skip.
+DEBIAN_PACKAGES := poppler-utils chromium fonts-dejavu-core
 system-deps:
-	@command -v pdftotext >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; } \
-		|| echo "pdftotext missing and not root: the pdftotext rows of the converter matrix will skip"
+	@{ command -v pdftotext && command -v chromium; } >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; } \
+		|| echo "pdftotext or chromium missing and not root: the converter-matrix rows and browser tests that need them will skip"
 
 test: install-test system-deps
 	$(BIN)/python -m pytest -q
