@@ -94,11 +94,11 @@ def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or fold
     """Extract, segment, embed and store documents; unchanged files are skipped."""
     if wait is not None:
         os.environ["KST_WAIT"] = str(wait)  # the flow opens the database again, with the same patience
-    from flows.ingest import run, task_runner
     from pipeline.store import connect
 
     db = db or db_option()
     connect(db, wait=config().wait).close()  # a database kst must not use is refused here, before the flow starts
+    from flows.ingest import run, task_runner
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=err, transient=True) as progress:
         bar = progress.add_task("loading the pipeline", total=None)
