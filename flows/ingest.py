@@ -17,9 +17,11 @@ if os.environ.get("PREFECT_HOME"):  # Prefect creates only the last part of the 
 
 from prefect import flow, settings, task  # noqa: E402  (imported once PREFECT_HOME exists)
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy  # noqa: E402
 from prefect.settings import temporary_settings  # noqa: E402
+from prefect.states import Completed  # noqa: E402
 
-from pipeline import ingest
+from pipeline import ingest, store
 from pipeline.embed import Embedder
 from pipeline.errors import IngestError
 from pipeline.timelimit import TimedPreparer
@@ -121,7 +123,17 @@ def summary_markdown(summary: ingest.Summary) -> str:
 
 @flow(name="kst-ingest", log_prints=False)
 def ingest_flow(paths: list[str], db: str, model: str | None = None, prune: bool = False,
-                on_dask: bool = False) -> dict:
+                on_dask: bool = False, skip_if_busy: bool = False):
+    """`skip_if_busy` (scheduled runs): when another process holds the database, end at once in a
+    Completed state named Skipped, with the reason as its message and artifact, instead of waiting."""
+    if skip_if_busy:
+        try:
+            store.connect(db).close()
+        except store.Busy as exc:
+            message = f"skipped: {exc}"
+            create_markdown_artifact(message, key="kst-ingest-summary", description="kst ingest summary")
+            return Completed(name="Skipped", message=message)
+
     def notify(outcome: ingest.Outcome, total: int) -> None:
         for fn in observers:
             fn(outcome, total)
@@ -163,8 +175,14 @@ def run(paths: list[str], db: str, model: str | None = None, prune: bool = False
     return ingest.Summary([ingest.Outcome(**o) for o in result["outcomes"]])
 
 
-def deployment(inbox: str, db: str, cron: str, model: str | None = None, prune: bool = False):
-    """The ingest flow on a schedule, for `kst serve` (needs a Prefect server: PREFECT_API_URL)."""
-    return ingest_flow.to_deployment(name="kst-ingest-inbox", cron=cron,
-                                     parameters={"paths": [inbox], "db": db, "model": model, "prune": prune},
-                                     description=f"Ingest {inbox} into {db}")
+def deployment(inbox: str, db: str, cron: str, model: str | None = None, prune: bool = False,
+               interval: float | None = None):
+    """The ingest flow on a schedule (cron, or every `interval` seconds), for `kst serve` (needs a Prefect
+    server: PREFECT_API_URL). One run at a time: the server cancels a run due while another runs, and a
+    run that finds the database held by another process (a manual `kst ingest`) is skipped."""
+    schedule = {"interval": interval} if interval else {"cron": cron}
+    return ingest_flow.to_deployment(
+        name="kst-ingest-inbox", **schedule,
+        concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
+        parameters={"paths": [inbox], "db": db, "model": model, "prune": prune, "skip_if_busy": True},
+        description=f"Ingest {inbox} into {db}")

@@ -108,6 +108,10 @@ class DatabaseError(Exception):
     """A database kst cannot or must not use; the message is one line that says what to do."""
 
 
+class Busy(DatabaseError):
+    """Another process holds the database (DuckDB: one writer or several readers)."""
+
+
 def connect(path: str | Path, read_only: bool = False, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
     """A connection to a kamerstukken database. Refuses, untouched, a path that is no DuckDB file, the
     database of another application and one written by a newer kamerstukken; migrates an older one.
@@ -133,7 +137,7 @@ def connect(path: str | Path, read_only: bool = False, wait: float = 0.0) -> duc
             pid = m[1] if (m := re.search(r"\(PID (\d+)\)", str(exc))) else "?"
             if time.monotonic() >= deadline:
                 doing = "being written" if read_only else "in use"
-                raise DatabaseError(f"{path} is {doing} by another process (PID {pid}); try again when it is done, "
+                raise Busy(f"{path} is {doing} by another process (PID {pid}); try again when it is done, "
                                     f"or use --wait SECONDS" + (f" (waited {wait:g} s)" if wait else "")) from None
             if not warned:
                 log.warning("%s is in use by another process (PID %s); waiting up to %g s", path, pid, wait)

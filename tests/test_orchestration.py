@@ -116,8 +116,12 @@ def test_sigkill_mid_ingest_loses_nothing_stored_and_leaves_nothing_half(tmp_pat
 
 def test_the_scheduled_deployment():
     d = deployment("/data/inbox", "/data/k.duckdb", "0 6 * * 1-5", prune=True)
-    assert d.parameters == {"paths": ["/data/inbox"], "db": "/data/k.duckdb", "model": None, "prune": True}
+    assert d.parameters == {"paths": ["/data/inbox"], "db": "/data/k.duckdb", "model": None, "prune": True,
+                            "skip_if_busy": True}
     assert d.schedules[0].schedule.cron == "0 6 * * 1-5"
+    assert d.concurrency_limit == 1 and d.concurrency_options.collision_strategy == "CANCEL_NEW"
+    every = deployment("/data/inbox", "/data/k.duckdb", "0 6 * * 1-5", interval=600)
+    assert every.schedules[0].schedule.interval.total_seconds() == 600
 
 
 def test_kst_serve_without_a_server_says_what_to_do(tmp_path):
