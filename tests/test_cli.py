@@ -148,3 +148,10 @@ def test_export_csv(ingested, tmp_path):
     run = kst("export", str(tmp_path / "out"), "--format", "csv", "--db", str(db))
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "out" / "commitments.csv").read_text(encoding="utf-8").startswith("doc_id,seq,actor,kind")
+
+
+def test_an_encoder_not_on_this_machine_is_one_line(tmp_path):
+    (tmp_path / "brief.txt").write_text("Geachte voorzitter,\n\nIn het najaar informeer ik u.\n", encoding="utf-8")
+    run = kst("ingest", str(tmp_path / "brief.txt"), "--db", str(tmp_path / "k.duckdb"), "--model", "nergens/geen-model")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert "encoder 'nergens/geen-model' is not on this machine" in run.stderr
