@@ -27,7 +27,10 @@ from rich.table import Table
 
 from pipeline.config import DEFAULT_DB, config
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dutch parliamentary papers into DuckDB.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dutch parliamentary papers into DuckDB.",
+                  epilog="Exit status: 0 done; 1 a document failed (the others are stored); 2 bad usage, an unknown "
+                         "value, an encoder not on this machine, or a database kst must not or cannot use now. "
+                         "Every error is one line on stderr.")
 err = Console(stderr=True, soft_wrap=True)  # an error is one line, however narrow the terminal
 out = Console(soft_wrap=True)  # a reported file is one line, greppable
 
