@@ -29,8 +29,10 @@ system-deps:
 		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; } \
 		|| echo "pdftotext or chromium missing and not root: the converter-matrix rows and browser tests that need them will skip"
 
+# Files are spread over two workers (a file's module fixtures are built once); pass PYTEST_ARGS= to run serially.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 test: install-test system-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[bench]"

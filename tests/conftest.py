@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.embed import Embedder as _Embedder
+# Under pytest-xdist each worker has a Prefect home of its own: two ephemeral servers on one SQLite file collide.
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["PREFECT_HOME"] = f"{os.environ.get('PREFECT_HOME') or Path.home() / '.prefect'}-{worker}"
+
+from pipeline.embed import Embedder as _Embedder  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -72,6 +76,16 @@ def con(corpus_db):
     c = connect(corpus_db, read_only=True)
     yield c
     c.close()
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput"):  # an xdist worker hands its counts to the controller
+        session.config.workeroutput["faults"] = dict(FAULTS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    FAULTS.update(getattr(node, "workeroutput", {}).get("faults", {}))
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -76,7 +76,7 @@ def test_a_writer_waits_for_a_reader_then_stores_everything(db, tmp_path):
     path, box = db
     (box / "tweede.txt").write_text("Geachte voorzitter,\n\nVoor de zomer stuur ik u de evaluatie van de regeling.\n",
                                     encoding="utf-8")
-    reader = hold(path, read_only=True, seconds=6)
+    reader = hold(path, read_only=True, seconds=10)  # longer than kst's start on a busy machine
     run = kst("ingest", str(box), "--db", str(path))
     reader.wait()
     assert run.returncode == 0, run.stderr[-2000:]

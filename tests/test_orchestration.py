@@ -149,7 +149,7 @@ def test_the_flow_on_a_local_dask_cluster(tmp_path):
     generate(box, 6)
     db = tmp_path / "k.duckdb"
     summary = run([str(box)], str(db), runner=task_runner("dask"))
-    assert summary.count("new") == 6 and summary.ok
+    assert summary.count("new") == 6 and summary.ok, [o for o in summary.outcomes if o.status != "new"]
     con = store.connect(db, read_only=True)
     passages, cached = con.execute("SELECT count(DISTINCT text_hash), (SELECT count(*) FROM embedding_cache) "
                                    "FROM passages").fetchone()
