@@ -103,7 +103,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or fold
     db = db or db_option()
     check_model(model or config().model)  # refused here in one line, not as a failed flow
     connect(db, wait=config().wait).close()  # a database kst must not use is refused here, before the flow starts
-    from flows.ingest import run, task_runner
+    from pipeline import ingest as library
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=err, transient=True) as progress:
         bar = progress.add_task("loading the pipeline", total=None)
@@ -111,8 +111,13 @@ def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or fold
         def on_outcome(o, total):
             progress.update(bar, total=total, advance=1, description=f"last: {Path(o.path).name} ({o.status})")
 
-        summary = run([str(p) for p in paths], db, model, prune, on_outcome=on_outcome,
-                      runner=task_runner(runner.value, dask_address))
+        if library.needs_preparing(paths, db):
+            from flows.ingest import run, task_runner
+
+            summary = run([str(p) for p in paths], db, model, prune, on_outcome=on_outcome,
+                          runner=task_runner(runner.value, dask_address))
+        else:  # status checks and pruning take a fraction of a second; starting Prefect takes seconds
+            summary = library.run_batch(paths, db, model, on_outcome=on_outcome, prune=prune)
     t = summary.totals()
     out.print(f"documents: {summary.count('new')} new, {summary.count('changed')} changed, "
               f"{summary.count('unchanged')} unchanged, {summary.count('failed')} failed, "

@@ -25,7 +25,6 @@ from .model import Analysis, Document, Passage
 from .passages import embed_text, make_passages, text_hash
 from .search import rebuild_index
 from .links import store_links
-from .segment import analyse
 from .timelimit import TimedPreparer
 from .topics import store_topics
 
@@ -109,6 +108,8 @@ def discover(paths: list[str | Path]) -> tuple[list[Path], list[Outcome]]:
 
 def prepare(path: str | Path) -> Prepared:
     """Extract and segment one file: pure, no database. Raises IngestError."""
+    from .segment import analyse  # here: spaCy (and torch under it) costs seconds, and an unchanged run needs none
+
     p = Path(path)
     document = extract(p)
     try:
@@ -179,6 +180,27 @@ def status_of(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> tuple[str
         # the same bytes under another name: a copy stays stored once; a rename keeps its document
         return ("unchanged", []) if Path(same[0]).exists() else ("moved", [same[1]])
     return ("changed" if rows else "new"), [r.doc_id for r in rows]
+
+
+def needs_preparing(paths: list[str | Path], db: str | Path) -> bool:
+    """Whether a file of `paths` is new or changed for `db`: a caller can leave its task machinery
+    unstarted on a run with nothing to extract. A file that cannot be read needs no preparing: the
+    batch records it."""
+    if not Path(db).is_file():
+        return True
+    files, _ = discover(paths)
+    con = store.connect(db, read_only=True, wait=config().wait)
+    try:
+        for f in files:
+            try:
+                sha = file_sha(f)
+            except IngestError:
+                continue
+            if status_of(con, f, sha)[0] in ("new", "changed"):
+                return True
+        return False
+    finally:
+        con.close()
 
 
 def save(con: duckdb.DuckDBPyConnection, prepared: Prepared, embedder: Embedder, status: str,

@@ -43,6 +43,16 @@ def test_second_ingest_is_unchanged(ingested):
     assert "documents: 0 new, 0 changed, 2 unchanged, 0 failed" in run.stdout
 
 
+def test_an_unchanged_folder_starts_neither_prefect_nor_spacy(ingested):
+    db, box, _ = ingested
+    probe = ("import sys\nfrom kst.cli import main\nsys.argv = ['kst', 'ingest', sys.argv[1], '--db', sys.argv[2]]\n"
+             "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+             "print(code, sorted(m for m in ('prefect', 'spacy', 'torch') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", probe, str(box), str(db)], capture_output=True, text=True, timeout=300)
+    assert run.stdout.splitlines()[-1] == "0 []", run.stdout + run.stderr[-2000:]
+    assert "0 new, 0 changed, 2 unchanged" in run.stdout
+
+
 def test_search_json_contract(ingested):
     db, _, _ = ingested
     run = kst("search", "regionale aanpak lerarentekort", "--db", str(db), "--limit", "3", "--json")
