@@ -275,26 +275,68 @@ def bench_search(path: str, mode: str, queries: list[str], vectors: dict) -> dic
     elif mode == "semantic":
         def run(q):
             return S._semantic(con, vectors[q], info["dim"], "TRUE", [], 10)
-    elif mode == "hnsw":
+    elif mode in ("index", "index, filtered"):
+        from pipeline.vectors import VectorIndex
         t = time.perf_counter()
-        index = S.VectorIndex(con)
-        build = time.perf_counter() - t
+        index = VectorIndex.open(con, S.settings()["vector_candidates"])
+        build = time.perf_counter() - t  # opening the stored index
+        when = {"date_from": dt.date(2021, 1, 1), "date_to": dt.date(2022, 12, 31)} if "filtered" in mode else {}
 
         def run(q):
-            return index.query(vectors[q], 10)
+            return index.query(vectors[q], 10, **when)
     else:
+        filters = S.Filters(dt.date(2021, 1, 1), dt.date(2022, 12, 31)) if "filtered" in mode else None
+
         def run(q):
-            return S.search(con, q, mode="hybrid", limit=10, embedder=emb)
+            return S.search(con, q, mode="hybrid", limit=10, embedder=emb, filters=filters)
     run(queries[0])
     lat = _latencies(run, queries)
     result = {"p50": statistics.median(lat), "p95": sorted(lat)[int(0.95 * (len(lat) - 1))], "build": build}
-    if mode == "hnsw":
+    if mode.startswith("index"):
+        filt, args = S.Filters(when.get("date_from"), when.get("date_to")).sql()
         hits = 0
         for q in queries:
-            exact = {pid for pid, _ in S._semantic(con, vectors[q], info["dim"], "TRUE", [], 10)}
-            hits += len(exact & {pid for pid, _ in index.query(vectors[q], 10)})
+            exact = {pid for pid, _ in S._semantic(con, vectors[q], info["dim"], filt, args, 10)}
+            hits += len(exact & {pid for pid, _ in run(q)})
         result["recall"] = hits / (10 * len(queries))
     return result
+
+
+def build_vectors(path: str) -> dict:
+    """The vector index of a database written from scratch (its files are removed first)."""
+    import shutil
+
+    from pipeline import store, vectors
+    con = store.connect(path)
+    shutil.rmtree(f"{path}.vectors", ignore_errors=True)
+    con.execute("DROP TABLE IF EXISTS vector_rows")
+    t = time.perf_counter()
+    added = vectors.sync(con)["added"]
+    return {"seconds": time.perf_counter() - t, "rows": added}
+
+
+def add_letters(path: str, letters: int = 20, per_letter: int = 12) -> dict:
+    """What bringing the indexes up to date costs after `letters` new letters are stored: the vector
+    index (incremental) and the keyword index (DuckDB fts, rebuilt whole), timed apart."""
+    from pipeline import store, vectors
+    from pipeline.search import rebuild_index
+    con = store.connect(path)
+    con.execute("""INSERT INTO documents (doc_id, source_path, sha256, pipeline_version, doc_type, doc_date, title)
+                   SELECT printf('new%03d', i), printf('/synthetic/nieuw-%03d.txt', i), printf('%064d', i), 'bench',
+                          'brief', DATE '2026-01-01', 'Nieuwe brief ' || i FROM range(?) t(i)""", [letters])
+    con.execute(f"""INSERT INTO passages (doc_id, seq, passage_id, kind, page, heading, text, char_start, char_end,
+                                          terms, text_hash, embedding)
+                    SELECT printf('new%03d', i // {per_letter}), i % {per_letter},
+                           printf('new%03d:%d', i // {per_letter}, i % {per_letter}), 'body', 1, '', p.text, 0, 0, '', '',
+                           p.embedding
+                    FROM range(?) t(i) JOIN (SELECT row_number() OVER () - 1 AS j, text, embedding FROM passages
+                                             LIMIT {letters * per_letter}) p ON p.j = t.i""", [letters * per_letter])
+    t = time.perf_counter()
+    synced = vectors.sync(con)
+    vector_seconds = time.perf_counter() - t
+    t = time.perf_counter()
+    rebuild_index(con)
+    return {"vectors": vector_seconds, "added": synced["added"], "keyword": time.perf_counter() - t}
 
 
 def query_vectors(queries: list[str]) -> dict:
@@ -331,9 +373,12 @@ READING = """## Reading the table
 * **Search at scale** runs on synthetic databases: each passage joins two real passages of the
   end-to-end run, and its vector is a blend of theirs plus a little noise, so the vectors form a continuum.
   Keyword is BM25 over DuckDB's fts index; brute-force semantic scans every vector, so it grows with the
-  archive; HNSW is the in-memory `search.VectorIndex`, built once when a search service starts (its build
-  time is in its row), with `hnsw_*` settings in `models/embedding.toml`; hybrid is keyword plus
-  brute-force semantic plus fusion and fetching the hits.
+  archive; the vector index (`pipeline/vectors.py`) is the one stored beside the database: its build is a
+  sync from nothing, "opened" is the time to open the stored files, recall@10 is against the exact scan
+  with the same filter; hybrid is keyword plus the vector index plus fusion and fetching the hits, so its
+  keyword half (DuckDB fts) is what grows. "Filtered" keeps the passages of papers dated 2021–2022.
+  "20 new letters" times the indexes' update after the letters are stored, apart from extraction and
+  embedding.
 """
 
 
@@ -350,15 +395,54 @@ def write_report(out: Path, rows: list[tuple[str, ...]], cfg: dict, quick: bool)
     out.write_text("\n".join(lines), encoding="utf-8")
 
 
+# our own queries over the sample corpus, after ../shared's when it is there
+SCALE_QUERIES = ["stand van zaken dijkversterking", "lerarentekort in de grote steden", "aanpak ondermijning haven",
+                 "natuurherstel en stikstof", "regeling voor leerwerkplekken", "evaluatie subsidieregeling",
+                 "motie over zoetwaterbuffers", "voortgangsrapportage in het najaar", "onderzoek naar witwassen",
+                 "rekenkundige ondergrens vergunningverlening", "zij-instroom in het onderwijs",
+                 "preventie met gezag jongeren", "kennisprogramma zeespiegelstijging", "waterschappen personeel",
+                 "programma veilige havens", "criteria regionale plannen", "hydrologische maatregelen Peel",
+                 "uitvoering motie grote steden"]
+
+
+def bench_scale(row, source_db: str, queries: list[str], sizes: list[int], tmp: Path) -> None:
+    """Search as the archive grows: keyword, brute-force semantic, the vector index (with and without a
+    date filter, recall against exact search) and hybrid, on synthetic databases of each size."""
+    vectors, _ = isolated(query_vectors, queries)
+    for n in sizes:
+        sdb = str(tmp / f"search-{n}.duckdb")
+        built, mem = isolated(build_search_db, sdb, source_db, n)
+        index, imem = isolated(build_vectors, sdb)
+        row(f"Vector index of {n:,} passages: build, seconds", f"{index['seconds']:.1f}",
+            f"database with fts index {built['seconds']:.1f}", "", f"{imem:.0f} MB (build) / {mem:.0f} MB (database)")
+        results = {m: isolated(bench_search, sdb, m, queries, vectors)
+                   for m in ("keyword", "semantic", "index", "index, filtered", "hybrid", "hybrid, filtered")}
+        base = results["semantic"][0]
+        for m, (r, mem) in results.items():
+            extra = (f"; recall@10 {r['recall']:.3f} vs exact; opened in {r['build'] * 1000:.0f} ms"
+                     if m.startswith("index") else "")
+            row(f"Search {m}, {n:,} passages, p50 / p95 ms", f"{r['p50']:.1f} / {r['p95']:.1f}{extra}",
+                f"brute-force semantic {base['p50']:.1f} / {base['p95']:.1f}", f"{r['p50'] / base['p50']:.2f}× (p50)",
+                f"{mem:.0f} MB")
+        added, mem = isolated(add_letters, sdb)
+        row(f"20 new letters ({added['added']} passages) into {n:,}: indexes up to date, seconds",
+            f"vector index {added['vectors']:.2f}", f"keyword index (fts, rebuilt whole) {added['keyword']:.1f}", "",
+            f"{mem:.0f} MB")
+        os.remove(sdb)
+        import shutil
+        shutil.rmtree(f"{sdb}.vectors", ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    ap.add_argument("--scale", type=int, nargs="+", metavar="N",
+                    help="only search at these sizes, over the sample corpus ingested first")
     a = ap.parse_args()
     cfg = QUICK if a.quick else FULL
     from benchmarks.generate import generate
     from pipeline.search import MODES
-    from pipeline.search import settings as search_settings
 
     rows: list[tuple[str, str, str, str, str]] = []  # figure, ours, baseline, ratio, memory
 
@@ -366,6 +450,15 @@ def main() -> None:
         rows.append((figure, ours, base, ratio, mem))
         print(" | ".join(rows[-1]), flush=True)
         write_report(a.out, rows, cfg, a.quick)  # after every row: an interrupted run keeps what it measured
+
+    if a.scale:
+        with tempfile.TemporaryDirectory() as tmp:
+            from pipeline.ingest import run_batch
+            source = str(Path(tmp) / "corpus.duckdb")
+            run_batch([ROOT / "corpus"], source)
+            bench_scale(row, source, SCALE_QUERIES[:cfg["queries"]], a.scale, Path(tmp))
+        print("wrote", a.out)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -421,32 +514,9 @@ def main() -> None:
         shared = ROOT.parent / "shared" / "eval" / "queries.jsonl"
         queries = [json.loads(ln)["query"] for ln in shared.read_text(encoding="utf-8").splitlines()
                    if ln.strip()] if shared.is_file() else []
-        queries += ["stand van zaken dijkversterking", "lerarentekort in de grote steden", "aanpak ondermijning haven",
-                    "natuurherstel en stikstof", "regeling voor leerwerkplekken", "evaluatie subsidieregeling",
-                    "motie over zoetwaterbuffers", "voortgangsrapportage in het najaar", "onderzoek naar witwassen",
-                    "rekenkundige ondergrens vergunningverlening", "zij-instroom in het onderwijs",
-                    "preventie met gezag jongeren", "kennisprogramma zeespiegelstijging", "waterschappen personeel",
-                    "programma veilige havens", "criteria regionale plannen", "hydrologische maatregelen Peel",
-                    "uitvoering motie grote steden"]
+        queries += SCALE_QUERIES
         queries = queries[:cfg["queries"]]
-        vectors, _ = isolated(query_vectors, queries)
-        hnsw = search_settings()
-        for n in cfg["sizes"]:
-            sdb = str(tmp / f"search-{n}.duckdb")
-            built, _ = isolated(build_search_db, sdb, db, n)
-            results = {m: isolated(bench_search, sdb, m, queries, vectors) for m in ("keyword", "semantic", "hnsw", "hybrid")}
-            base = results["semantic"][0]
-            for m, (r, mem) in results.items():
-                extra = ""
-                if m == "hnsw":
-                    extra = (f"; recall@10 {r['recall']:.3f} vs brute force (ef_search {hnsw['hnsw_ef_search']}); "
-                             f"index built in {r['build']:.1f} s")
-                elif m == "keyword":
-                    extra = f"; database with fts index built in {built['seconds']:.1f} s"
-                row(f"Search {m}, {n:,} passages, p50 / p95 ms", f"{r['p50']:.1f} / {r['p95']:.1f}{extra}",
-                    f"brute-force semantic {base['p50']:.1f} / {base['p95']:.1f}", f"{r['p50'] / base['p50']:.2f}× (p50)",
-                    f"{mem:.0f} MB")
-            os.remove(sdb)
+        bench_scale(row, db, queries, cfg["sizes"], tmp)
 
     print("wrote", a.out)
 

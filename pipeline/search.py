@@ -18,6 +18,7 @@ from .compounds import candidates, expand, lexicon
 from .dutch import stop_words
 from .embed import Embedder
 from .store import DatabaseError, embedding_model, load_extension, quiet, transaction
+from .vectors import VectorIndex
 
 MODES = ("hybrid", "keyword", "semantic")
 
@@ -165,51 +166,6 @@ def _semantic(con, vector: list[float], dim: int, filt: str, args: list, k: int)
     return con.execute(sql, [*args, k]).fetchall()
 
 
-class VectorIndex:
-    """An in-memory HNSW index (DuckDB vss) over the stored embeddings, for large corpora.
-
-    Built when a search service starts and kept for its lifetime; the database of
-    record never gets a persistent HNSW index (vss marks that experimental)."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, ef_search: int | None = None):
-        import tempfile
-        cfg = settings()
-        info = embedding_model(con)
-        if info is None:
-            raise ValueError("no embeddings in the database")
-        self.model, self.dim = info["model"], info["dim"]
-        self.mem = duckdb.connect(":memory:")
-        quiet(self.mem)
-        load_extension(self.mem, "vss")
-        with tempfile.TemporaryDirectory() as tmp:
-            dump = Path(tmp) / "vectors.parquet"
-            con.execute(f"COPY (SELECT passage_id, embedding FROM passages) TO '{dump}' (FORMAT parquet)")
-            self.mem.execute(f"CREATE TABLE vecs AS SELECT passage_id, embedding::FLOAT[{self.dim}] AS embedding "
-                             f"FROM read_parquet('{dump}')")
-        self.mem.execute(f"CREATE INDEX vecs_hnsw ON vecs USING HNSW (embedding) WITH (metric = 'cosine', "
-                         f"M = {int(cfg['hnsw_m'])}, ef_construction = {int(cfg['hnsw_ef_construction'])})")
-        self.mem.execute(f"SET hnsw_ef_search = {int(ef_search or cfg['hnsw_ef_search'])}")
-
-    def query(self, vector: list[float], k: int) -> list[tuple[str, float]]:
-        # A constant LIMIT is what lets DuckDB answer from the HNSW index instead of sorting every row.
-        rows = self.mem.execute(f"SELECT passage_id, array_cosine_distance(embedding, {vector_sql(vector, self.dim)}) "
-                                f"AS d FROM vecs ORDER BY d LIMIT {int(k)}").fetchall()
-        return [(pid, 1.0 - d) for pid, d in rows]
-
-
-def _semantic_indexed(con, index: VectorIndex, vector: list[float], filt: str, args: list,
-                      k: int) -> list[tuple[str, float]]:
-    """HNSW neighbours, then the filters; over-fetches so that filtering leaves k."""
-    ranked = index.query(vector, k * 4 if args else k)
-    if not args or not ranked:
-        return ranked[:k]
-    ids = [pid for pid, _ in ranked]
-    keep = {r[0] for r in con.execute(
-        f"SELECT p.passage_id FROM passages p JOIN documents d ON d.doc_id = p.doc_id "
-        f"WHERE p.passage_id IN ({','.join('?' * len(ids))}) AND {filt}", [*ids, *args]).fetchall()}
-    return [(pid, s) for pid, s in ranked if pid in keep][:k]
-
-
 def _fuse(lists: list[tuple[float, list[tuple[str, float]]]], rrf_k: int) -> list[tuple[str, float]]:
     scores: dict[str, float] = {}
     for weight, ranked in lists:
@@ -265,7 +221,9 @@ def _fold(hits: list[Hit]) -> list[Hit]:
 def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", limit: int = 10,
            filters: Filters | None = None, embedder: Embedder | None = None,
            index: VectorIndex | None = None) -> list[Hit]:
-    """Passages best first. `index` (a VectorIndex) replaces the brute-force scan for semantic neighbours."""
+    """Passages best first. Semantic neighbours come from the vector index beside the database when it is
+    up to date (`index`: one opened before, as a long-lived process keeps it), else from a scan of the
+    stored vectors."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}")
     if not query.strip():
@@ -287,7 +245,8 @@ def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", lim
         if embedder.name != info["model"]:
             raise ValueError(f"the database was embedded with {info['model']}, not {embedder.name}")
         vector = embedder.encode([query], kind="query")[0]
-        sem = (_semantic_indexed(con, index, vector, filt, args, depth) if index
+        index = index or (None if filters.doc else VectorIndex.open(con, cfg["vector_candidates"]))
+        sem = (index.query(vector, depth, filters.date_from, filters.date_to, filters.doc_type) if index and not filters.doc
                else _semantic(con, vector, info["dim"], filt, args, depth))
         if mode == "semantic":
             ranked = sem

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -100,17 +101,59 @@ def test_a_changed_model_re_embeds(tmp_path):
         search(con, "stikstof", mode="semantic", embedder=small)
 
 
-def test_hnsw_index_agrees_with_brute_force(con, embedder):
-    from pipeline.search import VectorIndex
-    index = VectorIndex(con)
+def test_the_vector_index_agrees_with_brute_force(con, embedder):
+    from pipeline.search import _semantic
+    from pipeline.vectors import VectorIndex
+    index = VectorIndex.open(con)
+    assert index is not None and index.rows == con.execute("SELECT count(*) FROM passages").fetchone()[0]
+    dim = con.execute("SELECT value FROM settings WHERE key = 'embedding_model'").fetchone()[0]
     for query in ("waterschappen en dijken", "lerarentekort in de grote steden", "drugs in de haven"):
-        brute = [h.passage_id for h in search(con, query, mode="semantic", limit=5, embedder=embedder)]
-        approx = [h.passage_id for h in search(con, query, mode="semantic", limit=5, embedder=embedder, index=index)]
-        assert len(set(brute) & set(approx)) >= 4
+        vector = embedder.encode([query], kind="query")[0]
+        exact = _semantic(con, vector, json.loads(dim)["dim"], "TRUE", [], 5)
+        found = index.query(vector, 5)
+        assert [p for p, _ in found] == [p for p, _ in exact]
+        assert all(abs(a - b) < 1e-2 for (_, a), (_, b) in zip(found, exact))  # float16 vectors
     filtered = search(con, "waterschappen", mode="semantic", limit=5, embedder=embedder, index=index,
                       filters=Filters(doc_type="motie"))
     assert filtered and all(Path(h.source_path).name.startswith("2025-03-12_motie") for h in filtered)
-    assert con.execute("SELECT count(*) FROM duckdb_indexes() WHERE index_name = 'vecs_hnsw'").fetchone()[0] == 0
+    dated = index.query(embedder.encode(["waterschappen"], kind="query")[0], 50, date_from=dt.date(2025, 4, 1))
+    dates = dict(con.execute("SELECT p.passage_id, d.doc_date FROM passages p JOIN documents d USING (doc_id)").fetchall())
+    assert dated and all(dates[p] >= dt.date(2025, 4, 1) for p, _ in dated)
+
+
+def test_the_vector_index_follows_each_change_and_no_more(tmp_path, embedder):
+    from pipeline.store import connect
+    from pipeline.vectors import VectorIndex, folder_of, sync
+    box = tmp_path / "box"
+    box.mkdir()
+    for name in ("2024-06-20_lerarentekort-voortgang.txt", "2024-11-14_ondermijning-voortgang.txt"):
+        shutil.copy(CORPUS / name, box / name)
+    db = tmp_path / "k.duckdb"
+    run_batch([box], db, embedder)
+    con = connect(db)
+    total = con.execute("SELECT count(*) FROM passages").fetchone()[0]
+    assert sync(con) == {"added": 0, "removed": 0}  # the ingest synced it
+    assert VectorIndex.open(con).rows == total
+    con.close()
+    (box / "2024-11-14_ondermijning-voortgang.txt").unlink()
+    run_batch([box], db, embedder, prune=True)
+    con = connect(db)
+    left = con.execute("SELECT count(*) FROM passages").fetchone()[0]
+    index = VectorIndex.open(con)
+    assert int(index.live.sum()) == left
+    # the pruned paper's rows are dead and nothing is rewritten, unless that leaves half the rows dead
+    assert index.rows == (total if 2 * left >= total else left)
+    total = index.rows
+    # a sync killed after appending to the files, before the rows that point there were stored: cut off
+    with open(folder_of(con) / "live", "ab") as f:
+        f.write(b"\x01" * 3)
+    assert sync(con) == {"added": 0, "removed": 0}
+    assert VectorIndex.open(con).rows == total
+    # a database without its index files, or with an index behind it, still answers (by a scan)
+    shutil.rmtree(folder_of(con))
+    assert VectorIndex.open(con) is None
+    assert search(con, "lerarentekort", mode="semantic", embedder=embedder)
+    assert sync(con)["added"] == left
 
 
 def test_a_query_splits_its_compounds_with_the_stored_lexicon(con):
