@@ -8,7 +8,6 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
-from pathlib import Path
 
 import duckdb
 
@@ -17,7 +16,7 @@ from .citations import find_citations, parse_id
 from .compounds import candidates, expand, lexicon
 from .dutch import stop_words
 from .embed import Embedder
-from .store import DatabaseError, embedding_model, load_extension, quiet, transaction
+from .store import DatabaseError, embedding_model, load_extension, transaction
 from .vectors import VectorIndex
 
 MODES = ("hybrid", "keyword", "semantic")

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from .store import embedding_model, transaction
+from .store import embedding_model
 
 NO_DATE = np.iinfo(np.int32).min
 EPOCH = dt.date(1970, 1, 1)

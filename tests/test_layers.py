@@ -3,7 +3,6 @@ no import cycles, and the library never reaches up into flows, kst or Prefect.""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
 
