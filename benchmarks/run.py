@@ -382,14 +382,20 @@ READING = """## Reading the table
 """
 
 
-def write_report(out: Path, rows: list[tuple[str, ...]], cfg: dict, quick: bool) -> None:
+def write_report(out: Path, rows: list[tuple[str, ...]], cfg: dict, quick: bool, scale: list[int] | None = None) -> None:
+    if scale:
+        how = f"python -m benchmarks.run --scale {' '.join(map(str, scale))}"
+        sizes = (f"search only, at {', '.join(f'{n:,}' for n in scale)} synthetic passages made from the sample "
+                 f"corpus ({len(SCALE_QUERIES[:cfg['queries']])} queries)")
+    else:
+        how = "make bench-quick" if quick else "make bench"
+        sizes = (f"{cfg['pdfs']} generated PDFs, {cfg['texts']} generated text letters, {cfg['passages']} passages, "
+                 f"{cfg['e2e']} documents end to end, search at {', '.join(f'{n:,}' for n in cfg['sizes'])} "
+                 f"synthetic passages ({cfg['queries']} queries)")
     lines = [f"# Benchmarks{' (quick)' if quick else ''}", "",
-             f"Measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}, by `make "
-             f"{'bench-quick' if quick else 'bench'}`. Each figure stands beside a baseline measured in the same "
-             "run; each measurement ran in its own process, whose peak RSS is the memory column. Sizes: "
-             f"{cfg['pdfs']} generated PDFs, {cfg['texts']} generated text letters, {cfg['passages']} passages, "
-             f"{cfg['e2e']} documents end to end, search at {', '.join(f'{n:,}' for n in cfg['sizes'])} synthetic passages "
-             f"({cfg['queries']} queries).", "",
+             f"Measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}, by `{how}`. Each figure stands "
+             "beside a baseline measured in the same run; each measurement ran in its own process, whose peak RSS is "
+             f"the memory column. Sizes: {sizes}.", "",
              "| figure | ours | baseline | ratio | peak memory |", "|---|---|---|---|---|",
              *(f"| {' | '.join(r)} |" for r in rows), "", READING]
     out.write_text("\n".join(lines), encoding="utf-8")
@@ -449,7 +455,7 @@ def main() -> None:
     def row(figure, ours, base, ratio, mem):
         rows.append((figure, ours, base, ratio, mem))
         print(" | ".join(rows[-1]), flush=True)
-        write_report(a.out, rows, cfg, a.quick)  # after every row: an interrupted run keeps what it measured
+        write_report(a.out, rows, cfg, a.quick, a.scale)  # after every row: an interrupted run keeps what it measured
 
     if a.scale:
         with tempfile.TemporaryDirectory() as tmp:
