@@ -9,7 +9,8 @@ Derived state: `passages.embedding` stays the record, and `vector_rows` in the d
 to passages. `sync` brings the files up to date after an ingest, touching only what changed: rows
 are appended for new passages (files first, then the rows that point into them, so that a crash
 leaves at most unreferenced rows, cut off by the next sync) and marked dead for passages that changed
-or left. When half the rows are dead the files are written anew.
+or left. When half the rows are dead the files are written anew, under a new generation recorded in
+both the files and the database, so that files never serve a database they were not written for.
 """
 from __future__ import annotations
 
@@ -17,13 +18,14 @@ import datetime as dt
 import json
 import os
 import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import numpy as np
 
-from .store import embedding_model
+from .store import embedding_model, transaction
 
 NO_DATE = np.iinfo(np.int32).min
 EPOCH = dt.date(1970, 1, 1)
@@ -37,6 +39,18 @@ def folder_of(con: duckdb.DuckDBPyConnection) -> Path | None:
     """`NAME.duckdb.vectors/` beside the database file (None for an in-memory database)."""
     path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
     return Path(f"{path}.vectors") if path else None
+
+
+def _generation(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("SELECT value FROM settings WHERE key = 'vector_generation'").fetchone()
+    return row[0] if row else None
+
+
+def _usable(meta: Meta | None, info: dict, con: duckdb.DuckDBPyConnection) -> bool:
+    """The files were written for this model and these rows (not, say, beside a database restored from a
+    backup older than their last rewrite)."""
+    return meta is not None and (meta.model, meta.dim) == (info["model"], info["dim"]) and \
+        meta.generation == _generation(con)
 
 
 def _width(dim: int) -> int:
@@ -57,6 +71,7 @@ class Meta:
     dim: int
     mean: list[float]
     types: list[str]
+    generation: str  # also in settings.vector_generation: files and rows written together, or not used
 
     @classmethod
     def read(cls, folder: Path) -> Meta | None:
@@ -92,7 +107,7 @@ class VectorIndex:
         folder = folder_of(con)
         info = embedding_model(con)
         meta = Meta.read(folder) if folder and info else None
-        if meta is None or (meta.model, meta.dim) != (info["model"], info["dim"]):
+        if not _usable(meta, info, con):
             return None
         try:
             indexed, stored = con.execute("SELECT (SELECT count(*) FROM vector_rows), "
@@ -178,15 +193,20 @@ def sync(con: duckdb.DuckDBPyConnection) -> dict:
     meta = Meta.read(folder)
     end = con.execute("SELECT coalesce(max(row) + 1, 0) FROM vector_rows").fetchone()[0]
     removed = 0
-    if meta is not None and (meta.model, meta.dim) == (info["model"], info["dim"]):
+    usable = _usable(meta, info, con)
+    if usable:
         _truncate(folder, end, info["dim"])
         removed = _kill(con, folder)
-    if meta is None or (meta.model, meta.dim) != (info["model"], info["dim"]) or \
-            2 * con.execute("SELECT count(*) FROM vector_rows").fetchone()[0] < end:
-        # no files yet, another model, or half the rows dead: written anew
+    if not usable or 2 * con.execute("SELECT count(*) FROM vector_rows").fetchone()[0] < end:
+        # no files yet, files of another model or generation, or half the rows dead: written anew
         shutil.rmtree(folder, ignore_errors=True)
-        con.execute("DELETE FROM vector_rows")
+        generation = uuid.uuid4().hex
+        with transaction(con):
+            con.execute("DELETE FROM vector_rows")
+            con.execute("INSERT OR REPLACE INTO settings VALUES ('vector_generation', ?)", [generation])
         meta, end = None, 0
+    else:
+        generation = meta.generation
     folder.mkdir(exist_ok=True)
     con.execute("""CREATE OR REPLACE TEMP TABLE pending AS
         SELECT ? + row_number() OVER (ORDER BY p.doc_id, p.seq) - 1 AS row, p.passage_id, p.doc_id, p.text_hash,
@@ -200,7 +220,7 @@ def sync(con: duckdb.DuckDBPyConnection) -> dict:
             ORDER BY q.row)""", [start, start + BATCH]).fetchnumpy()["x"]
         vectors = np.asarray(flat, dtype=np.float32).reshape(-1, info["dim"])
         if meta is None:  # the centre of the passages: sign bits that split them, not the space around them
-            meta = Meta(info["model"], info["dim"], vectors.mean(axis=0).tolist(), [])
+            meta = Meta(info["model"], info["dim"], vectors.mean(axis=0).tolist(), [], generation)
         keys = con.execute("SELECT doc_date, doc_type FROM pending WHERE row >= ? AND row < ? ORDER BY row",
                            [start, start + BATCH]).fetchall()
         meta.types += sorted({t for _, t in keys if t is not None} - set(meta.types))
@@ -211,7 +231,7 @@ def sync(con: duckdb.DuckDBPyConnection) -> dict:
             "dates": np.array([(d - EPOCH).days if d else NO_DATE for d, _ in keys], dtype=np.int32),
             "types": np.array([meta.types.index(t) if t is not None else 255 for _, t in keys], dtype=np.uint8),
             "live": np.ones(len(keys), dtype=np.uint8)})
-    (meta or Meta(info["model"], info["dim"], [0.0] * info["dim"], [])).write(folder)
+    (meta or Meta(info["model"], info["dim"], [0.0] * info["dim"], [], generation)).write(folder)
     con.execute("INSERT INTO vector_rows SELECT * FROM pending")  # the files hold these rows now
     con.execute("DROP TABLE pending")
     return {"added": added, "removed": removed}

@@ -149,6 +149,11 @@ def test_the_vector_index_follows_each_change_and_no_more(tmp_path, embedder):
         f.write(b"\x01" * 3)
     assert sync(con) == {"added": 0, "removed": 0}
     assert VectorIndex.open(con).rows == total
+    # files rewritten for a later state of the database are not used beside an older copy of it (whose
+    # generation differs)
+    con.execute("UPDATE settings SET value = 'other' WHERE key = 'vector_generation'")
+    assert VectorIndex.open(con) is None
+    assert sync(con)["added"] == left and VectorIndex.open(con) is not None  # written anew
     # a database without its index files, or with an index behind it, still answers (by a scan)
     shutil.rmtree(folder_of(con))
     assert VectorIndex.open(con) is None
