@@ -237,8 +237,8 @@ def move_document(con: duckdb.DuckDBPyConnection, doc_id: str, source_path: str)
 
 
 def mark_stale(con: duckdb.DuckDBPyConnection) -> None:
-    """The collection changed: the keyword and vector indexes, links and topics are out of date until derived again.
-    Set in the transaction of the change, cleared when all three are done, so a killed run is seen."""
+    """The collection changed: the keyword and vector indexes, links and topics are out of date until
+    derived again. Set in the transaction of the change, cleared when all are done, so a killed run is seen."""
     con.execute("INSERT OR REPLACE INTO settings VALUES ('derived', 'stale')")
 
 
