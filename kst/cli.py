@@ -25,7 +25,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pipeline import model
 from pipeline.config import DEFAULT_DB, config
+from pipeline.store import EXPORT_FORMATS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dutch parliamentary papers into DuckDB.",
                   epilog="Exit status: 0 done; 1 a document failed (the others are stored); 2 bad usage, an unknown "
@@ -66,9 +68,9 @@ class Waiting(logging.Handler):
 
 
 Runner = choices("default", "dask")
-Mode = choices("hybrid", "keyword", "semantic")
-Format = choices("parquet", "csv")
-Disposition = choices("afgedaan", "uitgevoerd", "genoemd")
+Mode = choices(*model.SEARCH_MODES)
+Format = choices(*EXPORT_FORMATS)
+Disposition = choices(*(d.value for d in model.Disposition))
 
 
 def day(value: str | None, option: str) -> dt.date | None:

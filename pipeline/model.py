@@ -33,6 +33,9 @@ class CitationKind(StrEnum):
     STAATSCOURANT = "staatscourant"
 
 
+SEARCH_MODES = ("hybrid", "keyword", "semantic")
+
+
 class Disposition(StrEnum):
     AFGEDAAN = "afgedaan"
     UITGEVOERD = "uitgevoerd"

@@ -16,10 +16,11 @@ from .citations import find_citations, parse_id
 from .compounds import candidates, expand, lexicon
 from .dutch import stop_words
 from .embed import Embedder
+from .model import SEARCH_MODES
 from .store import DatabaseError, embedding_model, load_extension, transaction
 from .vectors import VectorIndex
 
-MODES = ("hybrid", "keyword", "semantic")
+MODES = SEARCH_MODES
 
 
 def settings() -> dict:
