@@ -263,15 +263,14 @@ class FixedEmbedder:
 
 def bench_search(path: str, mode: str, queries: list[str], vectors: dict) -> dict:
     from pipeline import search as S
-    from pipeline.store import connect, embedding_model, load_extension
+    from pipeline.store import connect, embedding_model
     con = connect(path, read_only=True)
-    load_extension(con, "fts")
     info = embedding_model(con)
     emb = FixedEmbedder(info["model"], vectors)
     build = 0.0
     if mode == "keyword":
         def run(q):
-            return S._keyword(con, q, "TRUE", [], 10)
+            return S._keyword(con, q, S.Filters(), 10)
     elif mode == "semantic":
         def run(q):
             return S._semantic(con, vectors[q], info["dim"], "TRUE", [], 10)

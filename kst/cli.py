@@ -326,7 +326,7 @@ def stats(db: Optional[str] = DbOpt, wait: float = WaitOpt) -> None:
     table.add_column("table")
     table.add_column("rows", justify="right")
     for (name,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-                               "AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'fts_%' ORDER BY 1").fetchall():
+                               "AND table_type = 'BASE TABLE' ORDER BY 1").fetchall():
         table.add_row(name, str(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]))
     out.print(table)
     types = Table(title="documents per type")

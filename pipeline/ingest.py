@@ -23,7 +23,7 @@ from .errors import IngestError
 from .extract import SUPPORTED, extract, read_bytes, sha256
 from .model import Analysis, Document, Passage
 from .passages import embed_text, make_passages, text_hash
-from .search import rebuild_index
+from .search import update_index
 from .links import store_links
 from .timelimit import TimedPreparer
 from .topics import store_topics
@@ -257,7 +257,7 @@ def reembed_all(con: duckdb.DuckDBPyConnection, embedder: Embedder) -> int:
 def derive(con: duckdb.DuckDBPyConnection) -> None:
     """What depends on the whole collection, recomputed after documents change (each part atomic;
     the stale mark goes when all are done, so that a run killed half-way is finished by the next)."""
-    rebuild_index(con)
+    update_index(con)
     vectors.sync(con)
     store_links(con)
     store_topics(con)

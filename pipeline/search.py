@@ -1,4 +1,4 @@
-"""Search over passages: keyword (DuckDB fts, Dutch stemmer), semantic (cosine), hybrid (RRF in SQL).
+"""Search over passages: keyword (BM25, `keyword.py`), semantic (cosine, `vectors.py`), hybrid (weighted RRF).
 
 The query text is always a bound parameter, never part of the SQL text.
 """
@@ -14,10 +14,11 @@ import duckdb
 from .config import config
 from .citations import find_citations, parse_id
 from .compounds import candidates, expand, lexicon
+from . import keyword
 from .dutch import stop_words
 from .embed import Embedder
 from .model import SEARCH_MODES
-from .store import DatabaseError, embedding_model, load_extension, transaction
+from .store import DatabaseError, embedding_model, transaction, word_table
 from .vectors import VectorIndex
 
 MODES = SEARCH_MODES
@@ -27,15 +28,10 @@ def settings() -> dict:
     return config().search
 
 
-def rebuild_index(con: duckdb.DuckDBPyConnection) -> None:
-    """Keyword index over passages; DuckDB's fts index does not follow inserts, so it is rebuilt after each ingest."""
-    load_extension(con, "fts")
+def update_index(con: duckdb.DuckDBPyConnection) -> None:
+    """The keyword index and the query's compound lexicon, after passages changed."""
     store_lexicon(con)
-    with transaction(con):  # a run killed while it builds leaves the index before it, whole
-        _word_table(con, "fts_stopwords", "sw", stop_words())
-        # The default `ignore` pattern drops digits; dossier numbers and years must stay searchable.
-        con.execute("PRAGMA create_fts_index('passages', 'passage_id', 'text', 'heading', 'terms', stemmer='dutch', "
-                    "stopwords='fts_stopwords', ignore='(\\.|[^a-z0-9à-ÿ])+', strip_accents=1, lower=1, overwrite=1)")
+    keyword.sync(con)
 
 
 def store_lexicon(con: duckdb.DuckDBPyConnection) -> None:
@@ -45,14 +41,11 @@ def store_lexicon(con: duckdb.DuckDBPyConnection) -> None:
     if con.execute("SELECT value FROM settings WHERE key = 'lexicon'").fetchone() == (version,):
         return
     with transaction(con):
-        _word_table(con, "lexicon", "word", lexicon())
+        word_table(con, "lexicon", "word", lexicon())
         con.execute("INSERT OR REPLACE INTO settings VALUES ('lexicon', ?)", [version])
 
 
-def _word_table(con: duckdb.DuckDBPyConnection, table: str, column: str, words) -> None:
-    # one string split in SQL: binding 400,000 list items as a parameter takes minutes
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT unnest(string_split(?, chr(10))) AS {column}",
-                ["\n".join(sorted(words))])
+DOC = "(d.doc_id = ? OR d.source_path LIKE '%/' || ? OR d.source_path = ?)"  # a doc_id or a file name
 
 
 @dataclass
@@ -74,9 +67,15 @@ class Filters:
             where.append("d.doc_type = ?")
             args.append(self.doc_type)
         if self.doc:
-            where.append("(d.doc_id = ? OR d.source_path LIKE '%/' || ? OR d.source_path = ?)")
+            where.append(DOC)
             args += [self.doc, self.doc, self.doc]
         return (" AND ".join(where) or "TRUE"), args
+
+    def doc_ids(self, con: duckdb.DuckDBPyConnection) -> list[str] | None:
+        """The papers `doc` names (None: any paper)."""
+        if not self.doc:
+            return None
+        return [d for (d,) in con.execute(f"SELECT doc_id FROM documents d WHERE {DOC}", [self.doc] * 3).fetchall()]
 
 
 @dataclass
@@ -122,18 +121,13 @@ def _citing(con, ids: list[str], filt: str, args: list, k: int) -> list[tuple[st
     return [(pid, score) for pid, score, _, _ in con.execute(sql, [*ids, *args, k]).fetchall()]
 
 
-def _keyword(con, query: str, filt: str, args: list, k: int) -> list[tuple[str, float]]:
-    if not con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_passages'").fetchone()[0]:
+def _keyword(con, query: str, filters: Filters, k: int) -> list[tuple[str, float]]:
+    if keyword.stats(con) is None:
         raise DatabaseError("the keyword index is not built yet (the first ingest was interrupted): "
                             "run kst ingest again to finish it")
-    sql = f"""
-        SELECT passage_id, score FROM (
-            SELECT p.passage_id, fts_main_passages.match_bm25(p.passage_id, ?, k := ?, b := ?) AS score
-            FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {filt}) t
-        WHERE score IS NOT NULL ORDER BY score DESC, passage_id LIMIT ?"""
     cfg = settings()
-    return con.execute(sql, [f"{query} {expand(query, _known(con, query))}", cfg["bm25_k1"], cfg["bm25_b"],
-                             *args, k]).fetchall()
+    return keyword.search(con, f"{query} {expand(query, _known(con, query))}", k, cfg["bm25_k1"], cfg["bm25_b"],
+                          filters.date_from, filters.date_to, filters.doc_type, filters.doc_ids(con))
 
 
 def _known(con, query: str) -> set[str] | None:
@@ -235,8 +229,7 @@ def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", lim
     ranked: list[tuple[str, float]] = []
     exact = _citing(con, ids, filt, args, depth) if (ids := citation_ids(query)) else []
     if mode == "keyword":
-        load_extension(con, "fts")
-        ranked = _keyword(con, query, filt, args, depth)
+        ranked = _keyword(con, query, filters, depth)
     elif mode in ("semantic", "hybrid"):
         info = embedding_model(con)
         if info is None:
@@ -251,8 +244,7 @@ def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", lim
         if mode == "semantic":
             ranked = sem
         else:
-            load_extension(con, "fts")
-            kw = _keyword(con, query, filt, args, depth)
+            kw = _keyword(con, query, filters, depth)
             ranked = _fuse([(cfg["keyword_weight"], kw), (cfg["semantic_weight"], sem)], cfg["rrf_k"])
     seen = {pid for pid, _ in exact}
     ranked = [(pid, 1.0 + s) for pid, s in exact] + [(pid, s) for pid, s in ranked if pid not in seen]
@@ -271,6 +263,8 @@ def _hits(con, ranked: list[tuple[str, float]], query: str) -> list[Hit]:
     by_id = {r[0]: r for r in rows}
     out = []
     for pid, score in ranked:
+        if pid not in by_id:  # an index a killed run left behind: the next ingest brings it up to date
+            continue
         r = by_id[pid]
         out.append(Hit(r[1], r[2], r[3], r[4], r[5], r[6], round(float(score), 6), r[7], r[8], pid, r[9], r[10],
                        _snippet(r[6], query)))

@@ -96,8 +96,17 @@ def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"LOAD '{extension_path(name)}'")
 
 
+def word_table(con: duckdb.DuckDBPyConnection, table: str, column: str, words) -> None:
+    """A one-column table of words; one string split in SQL, since binding 400,000 list items as a parameter
+    takes minutes."""
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT unnest(string_split(?, chr(10))) AS {column}",
+                ["\n".join(sorted(words))])
+
+
 def quiet(con: duckdb.DuckDBPyConnection) -> None:
-    """No progress bars on stderr; under Jupyter DuckDB refuses the setting without ipywidgets, and draws none."""
+    """No progress bars on stderr (under Jupyter DuckDB refuses the setting without ipywidgets, and draws none),
+    and no Python variable read as a table when a table is missing (a missing table is a CatalogException)."""
+    con.execute("SET python_enable_replacements = false")
     try:
         con.execute("SET enable_progress_bar = false")
     except duckdb.InvalidInputException:
@@ -318,7 +327,7 @@ def _passage_of_citation(passages: list[Passage], c) -> int | None:
 
 
 def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """(name, 'table' | 'view') of every relation in the main schema (the fts index keeps a schema of its own)."""
+    """(name, 'table' | 'view') of every relation in the main schema."""
     return [(n, "view" if t == "VIEW" else "table") for n, t in con.execute(
         "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main' "
         "ORDER BY table_type, table_name").fetchall()]

@@ -206,8 +206,10 @@ def test_derived_state_left_stale_by_a_killed_run_is_rebuilt(tmp_path):
     box.mkdir()
     shutil.copy(CORPUS / "2025-04-17_natuurherstel-stikstof.txt", box / "brief.txt")
     run_batch([box], db, CountingEmbedder())
-    con = store.connect(db)  # as a kill between the documents and the keyword index leaves it
-    con.execute("DROP SCHEMA fts_main_passages CASCADE")
+    con = store.connect(db)  # as a first run killed between the documents and the keyword index leaves it
+    for table in ("keyword_rows", "keyword_terms", "keyword_postings"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("DELETE FROM settings WHERE key = 'keyword_analysis'")
     store.mark_stale(con)
     con.close()
     con = store.connect(db, read_only=True)  # a search meanwhile says what to do, in one line
@@ -364,7 +366,7 @@ def test_the_text_reader_reads_or_refuses_and_accounts_for_every_letter(text):
 # -- security --------------------------------------------------------------------------------------
 
 HOSTILE = ["'; DROP TABLE documents; --", "x' OR '1'='1", "motie\" OR 1=1 --", "%", "_", "?", "$1", "\\",
-           "dijk AND NOT water", "fts_main_passages.match_bm25", "\u202eomgekeerd", "a\x00b", "é" * 5000]
+           "dijk AND NOT water", "keyword_postings", "\u202eomgekeerd", "a\x00b", "é" * 5000]
 
 
 def _fingerprint(db: Path) -> list:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline import search as S
 from pipeline.embed import Embedder
-from pipeline.store import connect, embedding_model, load_extension
+from pipeline.store import connect, embedding_model
 
 GRID = {"rrf_k": [1, 5, 10, 15, 20, 60], "keyword_weight": [1.0],
         "semantic_weight": [0.2, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0]}
@@ -32,7 +32,6 @@ def fold(text: str) -> str:
 def lists(db: str, queries: list[dict], depth: int) -> list[dict]:
     """Per query: the citation, keyword and semantic rankings, and which passages are relevant."""
     con = connect(db, read_only=True)
-    load_extension(con, "fts")
     info = embedding_model(con)
     emb = Embedder(info["model"])
     vectors = emb.encode([q["query"] for q in queries], kind="query")
@@ -45,7 +44,7 @@ def lists(db: str, queries: list[dict], depth: int) -> list[dict]:
                     if any(name == r["doc"] and fold(r["contains"]) in text for r in q["relevant"])}
         out.append({"query": q["query"], "relevant": relevant,
                     "exact": S._citing(con, ids, "TRUE", [], depth) if ids else [],
-                    "keyword": S._keyword(con, q["query"], "TRUE", [], depth),
+                    "keyword": S._keyword(con, q["query"], S.Filters(), depth),
                     "semantic": S._semantic(con, vec, info["dim"], "TRUE", [], depth)})
     con.close()
     return out

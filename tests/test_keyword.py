@@ -1,0 +1,132 @@
+"""The keyword index: fts's BM25 to the last digit, kept in step with every change, filters before the cut."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from conftest import CORPUS
+from pipeline import keyword, store
+from pipeline.ingest import run_batch
+from pipeline.search import Filters, settings
+
+QUERIES = ["waterschappen en dijken", "lerarentekort in de grote steden", "de minister informeert de Kamer",
+           "motie van het lid", "31765 884", "2025", "rekenkundige ondergrens", "zoetwater", "Financiën", "zzzqx"]
+
+
+def _fts(con, query: str, k: int, where: str = "TRUE", args=()) -> list[tuple[str, float]]:
+    """DuckDB's own fts index over the same passages, with the options the pipeline used before."""
+    return con.execute(f"""
+        SELECT passage_id, score FROM (
+            SELECT p.passage_id, fts_main_passages.match_bm25(p.passage_id, ?, k := ?, b := ?) AS score
+            FROM passages p JOIN documents d USING (doc_id) WHERE {where})
+        WHERE score IS NOT NULL ORDER BY score DESC, passage_id LIMIT ?""",
+                       [query, settings()["bm25_k1"], settings()["bm25_b"], *args, k]).fetchall()
+
+
+def _build_fts(con) -> None:
+    store.load_extension(con, "fts")
+    con.execute(f"PRAGMA create_fts_index('passages', 'passage_id', {', '.join(repr(f) for f in keyword.FIELDS)}, "
+                f"stemmer='dutch', stopwords='keyword_stopwords', ignore='{keyword.IGNORE}', strip_accents=1, "
+                "lower=1, overwrite=1)")
+
+
+def _ours(con, query: str, k: int, **filters) -> list[tuple[str, float]]:
+    return keyword.search(con, query, k, settings()["bm25_k1"], settings()["bm25_b"], **filters)
+
+
+def _same(ours, theirs) -> None:
+    assert [p for p, _ in ours] == [p for p, _ in theirs]
+    assert all(abs(a - b) <= 1e-9 * max(1.0, abs(b)) for (_, a), (_, b) in zip(ours, theirs))
+
+
+@pytest.fixture()
+def box_db(tmp_path, embedder):
+    box = tmp_path / "box"
+    box.mkdir()
+    for name in ("2024-06-20_lerarentekort-voortgang.txt", "2024-11-14_ondermijning-voortgang.txt",
+                 "2025-03-12_motie-van-der-graaf-waterschappen.txt"):
+        shutil.copy(CORPUS / name, box / name)
+    db = tmp_path / "k.duckdb"
+    assert run_batch([box], db, embedder).ok
+    return box, db
+
+
+def test_scores_equal_duckdb_fts_match_bm25(corpus_db, tmp_path):
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(corpus_db, db)
+    con = store.connect(db)
+    _build_fts(con)
+    for query in QUERIES:
+        _same(_ours(con, query, 20), _fts(con, query, 20))
+    when = {"date_from": dt.date(2025, 3, 1), "date_to": dt.date(2025, 5, 31)}
+    for query in QUERIES[:4]:  # the filters apply before the cut, as a WHERE clause does for fts
+        _same(_ours(con, query, 5, **when), _fts(con, query, 5, "d.doc_date BETWEEN ? AND ?", list(when.values())))
+        _same(_ours(con, query, 5, doc_type="motie"), _fts(con, query, 5, "d.doc_type = 'motie'"))
+
+
+def test_the_index_follows_each_change_and_equals_a_fresh_build(box_db, embedder, tmp_path):
+    box, db = box_db
+    con = store.connect(db)
+    assert keyword.sync(con) == {"added": 0, "removed": 0}  # the ingest brought it up to date
+    con.close()
+    (box / "2024-11-14_ondermijning-voortgang.txt").unlink()  # one paper leaves,
+    shutil.copy(CORPUS / "2025-04-17_natuurherstel-stikstof.txt", box / "n.txt")  # one comes,
+    lerarentekort = box / "2024-06-20_lerarentekort-voortgang.txt"  # and one changes
+    lerarentekort.write_text(lerarentekort.read_text(encoding="utf-8").replace("leraren", "docenten"),
+                             encoding="utf-8")
+    assert run_batch([box], db, embedder, prune=True).ok
+    con = store.connect(db)
+    fresh = tmp_path / "fresh.duckdb"
+    shutil.copy(db, fresh)
+    other = store.connect(fresh)
+    for table in ("keyword_rows", "keyword_terms", "keyword_postings"):
+        other.execute(f"DELETE FROM {table}")
+    assert keyword.sync(other)["removed"] == 0
+    passages = con.execute("SELECT count(*) FROM passages").fetchone()[0]
+    assert con.execute("SELECT count(*) FROM keyword_rows").fetchone()[0] == passages
+    for query in QUERIES + ["docenten", "leraren", "ondermijning", "stikstof"]:
+        _same(_ours(con, query, 10), _ours(other, query, 10))
+    df = "SELECT term, df FROM keyword_terms WHERE df > 0 ORDER BY term"
+    assert con.execute(df).fetchall() == other.execute(df).fetchall()
+    stored = {p for (p,) in con.execute("SELECT passage_id FROM passages").fetchall()}
+    assert all({p for p, _ in _ours(con, q, 50)} <= stored for q in QUERIES + ["ondermijning"])
+    _build_fts(other)  # and both equal fts over what is stored now
+    for query in QUERIES:
+        _same(_ours(con, query, 10), _fts(other, query, 10))
+
+
+def test_appended_postings_are_sorted_again_past_a_tenth(box_db, tmp_path):
+    _, db = box_db
+    con = store.connect(db)
+    total = con.execute("SELECT count(*) FROM keyword_postings").fetchone()[0]
+    assert con.execute("SELECT value FROM settings WHERE key = 'keyword_sorted'").fetchone()[0] == str(total)
+    before = {q: _ours(con, q, 10) for q in QUERIES}
+    con.execute("UPDATE settings SET value = '0' WHERE key = 'keyword_sorted'")  # as after many small appends
+    keyword.sync(con)
+    order = con.execute("SELECT term_id, doc FROM keyword_postings").fetchall()
+    assert order == sorted(order)
+    assert con.execute("SELECT value FROM settings WHERE key = 'keyword_sorted'").fetchone()[0] == str(total)
+    assert {q: _ours(con, q, 10) for q in QUERIES} == before
+
+
+def test_a_changed_analysis_or_an_older_database_is_indexed_anew(box_db):
+    _, db = box_db
+    con = store.connect(db)
+    before = _ours(con, "waterschappen", 10)
+    _build_fts(con)  # what earlier versions kept beside the passages
+    con.execute("UPDATE settings SET value = '{}' WHERE key = 'keyword_analysis'")
+    result = keyword.sync(con)
+    assert result["added"] == con.execute("SELECT count(*) FROM passages").fetchone()[0]
+    assert not con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_passages'"
+                           ).fetchone()[0]
+    assert _ours(con, "waterschappen", 10) == before
+
+
+def test_filters_by_paper_hold_in_search(con):
+    from pipeline.search import search
+    name = "2025-03-12_motie-van-der-graaf-waterschappen.txt"
+    hits = search(con, "waterschappen", mode="keyword", filters=Filters(doc=name))
+    assert hits and all(h.source_path.endswith(name) for h in hits)
+    assert search(con, "waterschappen", mode="keyword", filters=Filters(doc="geen-zo-n-bestand.txt")) == []
