@@ -8,6 +8,7 @@
 | `KST_DOC_TIMEOUT` | seconds one document may take to prepare; 0 turns the limit off | 300 |
 | `KST_MAX_FILE_MB` | a larger file is refused with its size, before it is read | 200 |
 | `KST_WAIT` | seconds a writer waits for other processes to close the database | 120 |
+| `KST_MEMORY` | DuckDB's memory limit per process (beyond it DuckDB works on disk), e.g. `4GB` | `1GB` |
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class Config:
     doc_timeout: float
     max_file_mb: float
     wait: float
+    memory: str
     search: dict  # [search] of models/embedding.toml
 
 
@@ -40,4 +42,5 @@ def config() -> Config:
                   doc_timeout=float(env("KST_DOC_TIMEOUT") or 300),
                   max_file_mb=float(env("KST_MAX_FILE_MB") or 200),
                   wait=float(env("KST_WAIT") or 120),
+                  memory=env("KST_MEMORY") or "1GB",
                   search=toml["search"])

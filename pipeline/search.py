@@ -251,15 +251,24 @@ def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", lim
     return _fold(_hits(con, ranked[:2 * limit], query))[:limit]
 
 
+HIT_COLUMNS = "passage_id, doc_id, page, text, heading, kind, char_start, char_end"
+
+
 def _hits(con, ranked: list[tuple[str, float]], query: str) -> list[Hit]:
     if not ranked:
         return []
     ids = [pid for pid, _ in ranked]
+    # Two steps: a filter on passage_id alone reads that one column; the rows are then read by their rowid,
+    # which DuckDB finds without a scan. Filtered in one step, every passage's text would be decompressed.
+    found = [r for (r,) in con.execute(f"SELECT rowid FROM passages WHERE passage_id IN ({','.join('?' * len(ids))})",
+                                       ids).fetchall()]
+    if not found:
+        return []
     rows = con.execute(f"""
         SELECT p.passage_id, p.doc_id, d.source_path, d.title, CAST(d.doc_date AS VARCHAR), p.page, p.text,
                p.heading, p.kind, p.char_start, p.char_end
-        FROM passages p JOIN documents d ON d.doc_id = p.doc_id
-        WHERE p.passage_id IN ({','.join('?' * len(ids))})""", ids).fetchall()
+        FROM ({' UNION ALL '.join(f'SELECT {HIT_COLUMNS} FROM passages WHERE rowid = {int(r)}' for r in found)}) p
+        JOIN documents d ON d.doc_id = p.doc_id""").fetchall()
     by_id = {r[0]: r for r in rows}
     out = []
     for pid, score in ranked:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from .config import config
 from .model import Analysis, Document, Passage
 
 log = logging.getLogger("kamerstukken")
@@ -137,7 +138,8 @@ def connect(path: str | Path, read_only: bool = False, wait: float = 0.0) -> duc
     deadline, warned = time.monotonic() + wait, False
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            # bounded, so that building the indexes of a million passages stays near a gigabyte (it spills to disk)
+            con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": config().memory})
             break
         except duckdb.IOException as exc:
             message = str(exc).splitlines()[0]
@@ -152,6 +154,9 @@ def connect(path: str | Path, read_only: bool = False, wait: float = 0.0) -> duc
                 log.warning("%s is in use by another process (PID %s); waiting up to %g s", path, pid, wait)
                 warned = True
             time.sleep(min(0.25, max(0.0, deadline - time.monotonic())))
+        except (duckdb.ParserException, duckdb.InvalidInputException) as exc:
+            raise DatabaseError(f"KST_MEMORY={config().memory} is not a memory limit DuckDB reads "
+                                f"({str(exc).splitlines()[0]})") from None
         except duckdb.Error as exc:
             raise DatabaseError(f"{path} cannot be opened as a DuckDB database ({str(exc).splitlines()[0]})") from None
     quiet(con)

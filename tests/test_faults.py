@@ -209,7 +209,7 @@ def test_derived_state_left_stale_by_a_killed_run_is_rebuilt(tmp_path):
     con = store.connect(db)  # as a first run killed between the documents and the keyword index leaves it
     for table in ("keyword_rows", "keyword_terms", "keyword_postings"):
         con.execute(f"DROP TABLE {table}")
-    con.execute("DELETE FROM settings WHERE key = 'keyword_analysis'")
+    con.execute("DELETE FROM settings WHERE key LIKE 'keyword_%'")
     store.mark_stale(con)
     con.close()
     con = store.connect(db, read_only=True)  # a search meanwhile says what to do, in one line

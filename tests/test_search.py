@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import CORPUS, CountingEmbedder
@@ -193,3 +194,46 @@ def test_snippets_are_whole_words_and_highlights_whole_words():
     assert body.split()[0] in text.split() and body.split()[-1] in text.split()
     marked = [body[a:b] for a, b in highlights(body, "evaluatie subsidieregelingen")]
     assert marked == ["evaluatie", "subsidieregeling"]
+
+
+def _clustered(con, start: int, n: int, dim: int = 16) -> None:
+    """n passages whose vectors lie near one of 25 centres: the shape an inverted file is for."""
+    con.execute("INSERT INTO documents (doc_id, source_path, sha256, pipeline_version, doc_type, doc_date) "
+                "SELECT 'd' || i, 'd' || i || '.txt', '', 'test', 'brief', DATE '2024-01-01' + CAST(i % 700 AS INTEGER) "
+                "FROM range(?, ?) t(i)", [start, start + n])
+    con.execute(f"""INSERT INTO passages (doc_id, seq, passage_id, kind, text, text_hash, embedding)
+        WITH v AS (SELECT i, list_transform(range({dim}), j -> ((hash((i % 25) * 64 + j) % 2001) / 1000.0 - 1.0)
+                                                      + ((hash(i * 64 + j + 7) % 2001) / 1000.0 - 1.0) * 0.3) AS x
+                   FROM range(?, ?) t(i))
+        SELECT 'd' || i, 0, 'd' || i || ':0', 'body', 'tekst', 'h' || i,
+               list_transform(x, y -> y / sqrt(list_inner_product(x, x)))::FLOAT[{dim}] FROM v""", [start, start + n])
+
+
+def test_the_vector_index_probes_the_nearest_lists_and_trains_again_as_the_archive_grows(tmp_path):
+    from pipeline.search import _semantic
+    from pipeline.vectors import Meta, VectorIndex, folder_of, sync
+    con = store.connect(tmp_path / "v.duckdb")
+    store.ensure_passages(con, "test-16", 16, "test")
+    _clustered(con, 0, 3000)
+    assert sync(con)["added"] == 3000
+    meta = Meta.read(folder_of(con))
+    index = VectorIndex.open(con, candidates=300)
+    assert len(index.centroids) == 54 and meta.trained_on == 3000  # about the square root of the rows
+    rng = np.random.default_rng(1)
+    found = 0
+    for _ in range(10):
+        q = rng.normal(size=16)
+        q = (q / np.linalg.norm(q)).tolist()
+        exact = {p for p, _ in _semantic(con, q, 16, "TRUE", [], 10)}
+        found += len(exact & {p for p, _ in index.query(q, 10)})
+    assert found >= 90  # recall@10 against the exact scan, reading a tenth of the rows
+    dated = index.query(q, 20, date_from=dt.date(2025, 1, 1))
+    dates = dict(con.execute("SELECT p.passage_id, d.doc_date FROM passages p JOIN documents d USING (doc_id)").fetchall())
+    assert len(dated) == 20 and all(dates[p] >= dt.date(2025, 1, 1) for p, _ in dated)
+    _clustered(con, 3000, 300)  # a night's papers: assigned to the lists there are
+    assert sync(con)["added"] == 300 and Meta.read(folder_of(con)).generation == meta.generation
+    _clustered(con, 3300, 9000)  # four times the rows the centroids were trained on: trained again
+    assert sync(con)["added"] == 12300
+    grown = Meta.read(folder_of(con))
+    assert grown.generation != meta.generation and grown.trained_on == 12300
+    assert len(VectorIndex.open(con).centroids) == 110
