@@ -22,7 +22,6 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pipeline import model
@@ -105,6 +104,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or fold
     db = db or db_option()
     check_model(model or config().model)  # refused here in one line, not as a failed flow
     connect(db, wait=config().wait).close()  # a database kst must not use is refused here, before the flow starts
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from pipeline import ingest as library
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=err, transient=True) as progress:

@@ -7,9 +7,9 @@ against `match_bm25`): fts's tokenizer expression and its Snowball stemmer (`ste
 the fields heading, text and terms. They are brought up to date with the passages that were added,
 changed or removed only, in one transaction, so that the index is never behind the rows it serves.
 
-A query reads the postings of its own terms only: the postings are kept sorted by term, so DuckDB's
-zone maps skip the rest. Rows appended since the last sort are read whole; when they grow past a
-tenth of the table it is written again sorted.
+A query reads the postings of its own terms only, and scores them with numpy: the postings are kept
+sorted by term, so DuckDB's zone maps skip the rest. Rows appended since the last sort are read whole;
+when they grow past a tenth of the table it is written again sorted.
 
 Tables (derived state, rebuilt from the passages when the analysis changes):
 - `keyword_rows`: one row per passage (doc number, passage_id, a hash of its indexed fields, its
@@ -139,17 +139,16 @@ def _add(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("""CREATE OR REPLACE TEMP TABLE kw_tf AS
             SELECT t.term_id, w.doc, count(*)::INTEGER AS tf FROM kw_words w JOIN keyword_terms t USING (term)
             GROUP BY ALL""")
+        con.execute("CREATE OR REPLACE TEMP TABLE kw_len AS SELECT doc, sum(tf)::INTEGER AS len FROM kw_tf GROUP BY doc")
         con.execute("""INSERT INTO keyword_postings
-            SELECT f.term_id, f.doc, f.tf, l.len FROM kw_tf f
-            JOIN (SELECT doc, sum(tf)::INTEGER AS len FROM kw_tf GROUP BY doc) l USING (doc)
-            ORDER BY f.term_id, f.doc""")
+            SELECT f.term_id, f.doc, f.tf, l.len FROM kw_tf f JOIN kw_len l USING (doc) ORDER BY f.term_id, f.doc""")
         con.execute("""UPDATE keyword_terms t SET df = t.df + n.n FROM (
             SELECT term_id, count(*) AS n FROM kw_tf GROUP BY term_id) n WHERE t.term_id = n.term_id""")
         con.execute("""INSERT INTO keyword_rows
             SELECT n.doc, n.passage_id, n.key, n.doc_id, n.doc_date, n.doc_type, coalesce(l.len, 0)
-            FROM kw_new n LEFT JOIN (SELECT doc, sum(tf)::INTEGER AS len FROM kw_tf GROUP BY doc) l USING (doc)""")
-        con.execute("DROP TABLE kw_words")
-        con.execute("DROP TABLE kw_tf")
+            FROM kw_new n LEFT JOIN kw_len l USING (doc)""")
+        for table in ("kw_words", "kw_tf", "kw_len"):
+            con.execute(f"DROP TABLE {table}")
     con.execute("DROP TABLE kw_new")
     con.execute("DROP TABLE kw_current")
     return added

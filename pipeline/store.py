@@ -6,6 +6,7 @@ the scorers read them directly.
 from __future__ import annotations
 
 import contextlib
+import functools
 import datetime as dt
 import importlib.util
 import json
@@ -82,8 +83,10 @@ def transaction(con: duckdb.DuckDBPyConnection):
         raise
 
 
+@functools.cache
 def extension_path(name: str) -> Path:
-    """The signed extension shipped in the PyPI package duckdb-extension-NAME."""
+    """The signed extension shipped in the PyPI package duckdb-extension-NAME (looked up once: a keyword
+    query loads fts for its stemmer)."""
     spec = importlib.util.find_spec(f"duckdb_extension_{name}")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError(f"package duckdb-extension-{name} is not installed")

@@ -117,6 +117,14 @@ def test_every_error_is_one_line_with_exit_status_2(ingested, args, message):
     assert run.stderr.count("\n") == 1 and message in run.stderr and "Traceback" not in run.stderr, run.stderr
 
 
+def test_a_memory_limit_duckdb_cannot_read_is_one_line(ingested, monkeypatch):
+    db, _, _ = ingested
+    monkeypatch.setenv("KST_MEMORY", "veel")
+    run = kst("stats", "--db", str(db))
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert "KST_MEMORY=veel is not a memory limit DuckDB reads" in run.stderr
+
+
 @pytest.mark.parametrize("command", ["ingest", "serve", "search", "commitments", "motions", "show", "web",
                                      "export", "stats"])
 def test_every_help_has_an_example(command):
