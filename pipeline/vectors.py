@@ -180,8 +180,8 @@ class VectorIndex:
         if not len(near):
             return []
         rough = self.codes[near].astype(np.float32) @ (q / self.scale)
-        r = min(len(near), max(RESCORE, 4 * k))
-        near = np.sort(near[np.argpartition(-rough, r - 1)[:r]]) if r < len(near) else near
+        keep = min(len(near), max(RESCORE, 4 * k))
+        near = np.sort(near[np.argpartition(-rough, keep - 1)[:keep]]) if keep < len(near) else near
         scores = self.vectors[near].astype(np.float32) @ q
         best = np.argsort(-scores, kind="stable")[:k]
         rows = [int(r) for r in near[best]]
