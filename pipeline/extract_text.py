@@ -34,9 +34,41 @@ class TextLayout:
     letterhead: str
 
 
+# the accented letters Dutch writes (and its French and Spanish loanwords): "één", "geïnvesteerde", "Curaçao"
+DUTCH_ACCENTS = set("áàâäéèêëíìîïóòôöúùûüçñ" "ÁÀÂÄÉÈÊËÍÌÎÏÓÒÔÖÚÙÛÜÇÑ")
+
+
+def _letters_in_words(text: str) -> int:
+    """Non-ASCII characters inside words that are Dutch accented letters ("geïnvesteerde"), less those
+    that are no letter at all ("ge•nvesteerde": Mac Roman read as cp1252)."""
+    score = 0
+    for m in re.finditer(r"(?<=[^\W\d_])[^\x00-\x7f](?=[^\W\d_])", text):
+        before, after = text[m.start() - 1], text[m.end()]
+        if before.isascii() or after.isascii():  # beside a plain letter: in a word, not in a run of symbols
+            c = m.group()
+            score += 1 if c in DUTCH_ACCENTS else 0 if c.isalpha() else -1
+    return score
+
+
+def _legacy(data: bytes) -> str:
+    """cp1252 (Windows) or Mac Roman (old Mac exports): the reading whose accented characters are letters
+    inside words; cp1252 when the text gives no sign either way."""
+    readings = {}
+    for encoding in ("cp1252", "mac_roman"):
+        try:
+            readings[encoding] = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    scores = {e: _letters_in_words(t) for e, t in readings.items()}
+    best = max(readings, key=lambda e: (scores[e], e == "cp1252"))
+    if best == "mac_roman" and scores[best] <= 0:  # every byte is some Mac Roman character: no evidence
+        raise IngestError("extract", "not UTF-8, cp1252 or Mac Roman: unknown text encoding")
+    return readings[best]
+
+
 def decode(data: bytes) -> str:
-    """UTF-8, UTF-16 with its byte order mark (Word's "Unicode text"), or cp1252 when that reads
-    cleanly; anything else is a clear error."""
+    """UTF-8, UTF-16 with its byte order mark (Word's "Unicode text"), or cp1252 or Mac Roman, whichever
+    reads as words; anything else is a clear error."""
     if not data.strip():
         raise IngestError("extract", "empty file")
     try:
@@ -44,10 +76,7 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError:
         if data.count(b"\x00") > len(data) // 10:
             raise IngestError("extract", "not a text file (NUL bytes: binary or UTF-16)") from None
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise IngestError("extract", "not UTF-8 and not cp1252: unknown text encoding") from None
+        text = _legacy(data)
     if re.search(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]", text):
         raise IngestError("extract", "not a text file: control characters in the text")
     # NFC: converters write "ğ" as "g" plus a combining breve, which no rule would read as one letter

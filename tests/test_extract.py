@@ -53,6 +53,17 @@ def test_text_in_every_common_encoding_is_read(encoding):
     assert decode(data) == text
 
 
+@pytest.mark.parametrize("text", [
+    "Geachte voorzitter, het geïnvesteerde bedrag van één miljoen gaat naar Curaçao en naar de coöperatie.",
+    "De evaluatie (zie bijlage) volgt vóór de zomer; daarna besluit ik over de ruimtelijke inpassing.",
+    "Er komt één regeling voor zeeën en rivieren.",  # é and ë: in cp1252 Mac Roman's bytes are Ž and ‘
+    "Gemeenten ontvangen het geld in één keer.",
+])
+def test_mac_roman_is_read_as_mac_roman_and_cp1252_stays_cp1252(text):
+    assert decode(text.encode("mac_roman")) == text
+    assert decode(text.encode("cp1252")) == text
+
+
 @pytest.mark.parametrize("data, message", [
     (b"", "empty file"),
     (b"   \n\t ", "empty file"),
