@@ -240,11 +240,16 @@ def build_search_db(path: str, source_db: str, n: int) -> dict:
     return {"seconds": time.perf_counter() - t}
 
 
-def build_keyword(path: str) -> dict:
-    """The keyword index from nothing (pipeline/keyword.py), and the compound lexicon a query reads."""
+def build_index(path: str) -> dict:
+    """The search index from nothing (its files and rows removed first): vectors, postings, records, and
+    the compound lexicon a query reads."""
+    import shutil
+
     from pipeline import store
     from pipeline.search import update_index
     con = store.connect(path)
+    shutil.rmtree(f"{path}.index", ignore_errors=True)
+    con.execute("DROP TABLE IF EXISTS index_rows")
     t = time.perf_counter()
     update_index(con)
     return {"seconds": time.perf_counter() - t}
@@ -286,15 +291,19 @@ class FixedEmbedder:
 
 def bench_search(path: str, mode: str, queries: list[str], vectors: dict) -> dict:
     from pipeline import search as S
+    from pipeline.index import SearchIndex
     from pipeline.store import connect, embedding_model
     con = connect(path, read_only=True)
     info = embedding_model(con)
     emb = FixedEmbedder(info["model"], vectors)
-    build = 0.0
     dated = S.Filters(dt.date(2021, 1, 1), dt.date(2022, 12, 31))
+    t = time.perf_counter()
+    index = SearchIndex.open(con, S.settings()["vector_candidates"])
+    opened = time.perf_counter() - t  # opening the stored index
+    when = {"date_from": dt.date(2021, 1, 1), "date_to": dt.date(2022, 12, 31)} if "filtered" in mode else {}
     if mode.startswith("keyword"):
         def run(q):
-            return S._keyword(con, q, dated if "filtered" in mode else S.Filters(), 10)
+            return S._keyword(index, S._terms(con, q, index), 10, index.allowed(con, **when))
     elif mode == "fts":
         from pipeline.store import load_extension
         load_extension(con, "fts")
@@ -309,14 +318,9 @@ def bench_search(path: str, mode: str, queries: list[str], vectors: dict) -> dic
         def run(q):
             return S._semantic(con, vectors[q], info["dim"], "TRUE", [], 10)
     elif mode in ("index", "index, filtered"):
-        from pipeline.vectors import VectorIndex
-        t = time.perf_counter()
-        index = VectorIndex.open(con, S.settings()["vector_candidates"])
-        build = time.perf_counter() - t  # opening the stored index
-        when = {"date_from": dt.date(2021, 1, 1), "date_to": dt.date(2022, 12, 31)} if "filtered" in mode else {}
-
         def run(q):
-            return index.query(vectors[q], 10, **when)
+            return [(index.record(r)["passage_id"], s) for r, s in index.nearest(vectors[q], 10,
+                                                                                 index.allowed(con, **when))]
     else:
         filters = dated if "filtered" in mode else None
 
@@ -324,7 +328,7 @@ def bench_search(path: str, mode: str, queries: list[str], vectors: dict) -> dic
             return S.search(con, q, mode="hybrid", limit=10, embedder=emb, filters=filters)
     run(queries[0])
     lat = _latencies(run, queries)
-    result = {"p50": statistics.median(lat), "p95": sorted(lat)[int(0.95 * (len(lat) - 1))], "build": build}
+    result = {"p50": statistics.median(lat), "p95": sorted(lat)[int(0.95 * (len(lat) - 1))], "opened": opened}
     if mode.startswith("index"):
         filt, args = S.Filters(when.get("date_from"), when.get("date_to")).sql()
         hits = 0
@@ -335,23 +339,10 @@ def bench_search(path: str, mode: str, queries: list[str], vectors: dict) -> dic
     return result
 
 
-def build_vectors(path: str) -> dict:
-    """The vector index of a database written from scratch (its files are removed first)."""
-    import shutil
-
-    from pipeline import store, vectors
-    con = store.connect(path)
-    shutil.rmtree(f"{path}.vectors", ignore_errors=True)
-    con.execute("DROP TABLE IF EXISTS vector_rows")
-    t = time.perf_counter()
-    added = vectors.sync(con)["added"]
-    return {"seconds": time.perf_counter() - t, "rows": added}
-
-
 def add_letters(path: str, fts: bool, letters: int = 20, per_letter: int = 12) -> dict:
-    """What bringing the indexes up to date costs after `letters` new letters are stored: the vector and
-    keyword indexes (incremental), and the baseline, DuckDB's fts index rebuilt whole, timed apart."""
-    from pipeline import store, vectors
+    """What bringing the search index up to date costs after `letters` new letters are stored (incremental),
+    and the baseline, DuckDB's fts index rebuilt whole, timed apart."""
+    from pipeline import index, store
     from pipeline.search import update_index
     con = store.connect(path)
     con.execute("""INSERT INTO documents (doc_id, source_path, sha256, pipeline_version, doc_type, doc_date, title)
@@ -364,18 +355,17 @@ def add_letters(path: str, fts: bool, letters: int = 20, per_letter: int = 12) -
                            p.embedding
                     FROM range(?) t(i) JOIN (SELECT row_number() OVER () - 1 AS j, text, embedding FROM passages
                                              LIMIT {letters * per_letter}) p ON p.j = t.i""", [letters * per_letter])
-    t = time.perf_counter()
-    synced = vectors.sync(con)
-    vector_seconds = time.perf_counter() - t
+    rows = con.execute("SELECT count(*) FROM index_rows").fetchone()[0]
     t = time.perf_counter()
     update_index(con)
-    keyword_seconds = time.perf_counter() - t
+    seconds = time.perf_counter() - t
+    added = con.execute("SELECT count(*) FROM index_rows").fetchone()[0] - rows
+    segments = len(index.Meta.read(index.folder_of(con)).segments)
     t = time.perf_counter()
     if fts:
         store.load_extension(con, "fts")
         con.execute(FTS)
-    return {"vectors": vector_seconds, "added": synced["added"], "keyword": keyword_seconds,
-            "fts": time.perf_counter() - t if fts else None}
+    return {"seconds": seconds, "added": added, "segments": segments, "fts": time.perf_counter() - t if fts else None}
 
 
 def query_vectors(queries: list[str]) -> dict:
@@ -413,13 +403,16 @@ READING = """## Reading the table
   end-to-end run, and its vector is a blend of theirs plus a little noise, so the vectors form a continuum.
   Their words come from a few hundred sample passages, so every word is common: a query's terms hold a
   tenth to a half of all passages, far more than in real papers, where most words are rare; the keyword
-  figures are a worst case. Keyword is BM25 over the postings in DuckDB tables (`pipeline/keyword.py`),
-  against DuckDB's fts index over the same passages and analysis (`match_bm25`, the same scores) as the
-  baseline. Brute-force semantic scans every vector, so it grows with the archive; the vector index
-  (`pipeline/vectors.py`) is the one stored beside the database: its build is a sync from nothing,
-  "opened" is the time to open the stored files, recall@10 is against the exact scan with the same
-  filter; hybrid is keyword plus the vector index plus fusion and fetching the hits. "Filtered" keeps the
-  passages of papers dated 2021–2022. "20 new letters" times the indexes' update after the letters are
+  figures are a worst case. Both searches read the search index beside the database
+  (`pipeline/index.py`): keyword is BM25 over its postings segments (`pipeline/keyword.py`), against
+  DuckDB's fts index over the same passages and analysis (`match_bm25`, the same scores) as the
+  baseline; brute-force semantic scans every stored vector, so it grows with the archive; the vector
+  rows of the index are an inverted file: "opened" is the time to open the stored files, recall@10 is
+  against the exact scan with the same filter. The index build is a sync from nothing (vectors,
+  postings and the hits' records at once). Keyword and index rows rank only; hybrid is the whole
+  `search()` of a long-lived process: the query's terms, keyword scoring (on a second thread) and the
+  vector index, fusion, and the hits read from the index's records. "Filtered" keeps the passages of
+  papers dated 2021–2022. "20 new letters" times the index's update after the letters are
   stored, apart from extraction and embedding. Builds run with DuckDB's memory limit of `KST_MEMORY`
   (1 GB). The projection to 30 million passages extends the line through the two largest sizes.
 """
@@ -459,7 +452,7 @@ FTS_BASELINE = 1_000_000  # DuckDB's fts index is built as the baseline up to th
 
 def _disk(path: str) -> float:
     """MB on disk: the database and the vector files beside it."""
-    files = [Path(path), *Path(f"{path}.vectors").glob("*")]
+    files = [Path(path), *Path(f"{path}.index").glob("*")]
     return sum(f.stat().st_size for f in files if f.is_file()) / 2 ** 20
 
 
@@ -474,16 +467,14 @@ def bench_scale(row, source_db: str, queries: list[str], sizes: list[int], tmp: 
     for n in sizes:
         sdb = str(tmp / f"search-{n}.duckdb")
         written, _ = isolated(build_search_db, sdb, source_db, n)
-        keyword, kmem = isolated(build_keyword, sdb)
-        index, imem = isolated(build_vectors, sdb)
+        built, bmem = isolated(build_index, sdb)
         fts = n <= FTS_BASELINE
         base, fmem = isolated(build_fts, sdb) if fts else ({"seconds": float("nan")}, 0)
-        baseline = f"DuckDB fts index {base['seconds']:.1f}" if fts else "(fts not built at this size)"
-        row(f"Keyword index of {n:,} passages: build, seconds", f"{keyword['seconds']:.1f}", baseline,
-            f"{keyword['seconds'] / base['seconds']:.2f}×" if fts else "",
-            f"{kmem:.0f} MB" + (f" / fts {fmem:.0f} MB" if fts else ""))
-        row(f"Vector index of {n:,} passages: build, seconds", f"{index['seconds']:.1f}",
-            f"writing the {n:,} passages {written['seconds']:.1f}", "", f"{imem:.0f} MB")
+        baseline = (f"DuckDB fts index (keyword only) {base['seconds']:.1f}" if fts else "(fts not built at this size)")
+        row(f"Search index of {n:,} passages (vectors, postings, records): build, seconds",
+            f"{built['seconds']:.1f} (writing the {n:,} passages: {written['seconds']:.1f})", baseline,
+            f"{built['seconds'] / base['seconds']:.2f}×" if fts else "",
+            f"{bmem:.0f} MB" + (f" / fts {fmem:.0f} MB" if fts else ""))
         modes = ["keyword", "keyword, filtered", *(["fts"] if fts else []), "semantic", "index", "index, filtered",
                  "hybrid", "hybrid, filtered"]
         results = {m: isolated(bench_search, sdb, m, queries, vectors) for m in modes}
@@ -491,7 +482,7 @@ def bench_scale(row, source_db: str, queries: list[str], sizes: list[int], tmp: 
         for m, (r, mem) in results.items():
             if m == "fts":
                 continue
-            extra = (f"; recall@10 {r['recall']:.3f} vs exact; opened in {r['build'] * 1000:.0f} ms"
+            extra = (f"; recall@10 {r['recall']:.3f} vs exact; opened in {r['opened'] * 1000:.0f} ms"
                      if m.startswith("index") else "")
             ref = results["fts"][0] if m.startswith("keyword") and fts else brute
             name = "DuckDB fts match_bm25" if ref is not brute else "brute-force semantic"
@@ -503,18 +494,17 @@ def bench_scale(row, source_db: str, queries: list[str], sizes: list[int], tmp: 
             ", ".join(f"{m} {v:.2f}" for m, v in cold.items()), f"`kst stats` {bench_cli(sdb, ['stats'], 2):.2f}",
             "", "")
         added, mem = isolated(add_letters, sdb, fts)
-        row(f"20 new letters ({added['added']} passages) into {n:,}: indexes up to date, seconds",
-            f"keyword {added['keyword']:.2f}; vectors {added['vectors']:.2f}",
+        row(f"20 new letters ({added['added']} passages) into {n:,}: search index up to date, seconds",
+            f"{added['seconds']:.2f} ({added['segments']} postings segments)",
             f"DuckDB fts index rebuilt whole {added['fts']:.1f}" if fts else "(fts not built at this size)",
-            f"{(added['keyword'] + added['vectors']) / added['fts']:.3f}×" if fts else "", f"{mem:.0f} MB")
-        grown[n] = {"keyword build s": keyword["seconds"], "keyword build MB": kmem,
-                    "vector build s": index["seconds"], "vector build MB": imem,
-                    "keyword p50 ms": results["keyword"][0]["p50"], "index p50 ms": results["index"][0]["p50"],
-                    "hybrid p50 ms": results["hybrid"][0]["p50"], "20 letters s": added["keyword"] + added["vectors"],
+            f"{added['seconds'] / added['fts']:.3f}×" if fts else "", f"{mem:.0f} MB")
+        grown[n] = {"index build s": built["seconds"], "index build MB": bmem,
+                    "keyword p50 ms": results["keyword"][0]["p50"], "vector p50 ms": results["index"][0]["p50"],
+                    "hybrid p50 ms": results["hybrid"][0]["p50"], "20 letters s": added["seconds"],
                     "disk MB": _disk(sdb)}
         os.remove(sdb)
         import shutil
-        shutil.rmtree(f"{sdb}.vectors", ignore_errors=True)
+        shutil.rmtree(f"{sdb}.index", ignore_errors=True)
     if len(grown) >= 2:  # a straight line through the two largest sizes
         (a, fa), (b, fb) = sorted(grown.items())[-2:]
         target = 30_000_000

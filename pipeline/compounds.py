@@ -39,6 +39,38 @@ def vocabulary() -> frozenset[str]:
     return frozenset(w.lower() for w in words | stop_words() if w.isalpha())
 
 
+def write_lexicon(path, version: str) -> None:
+    """The lexicon as a file of sorted lines under a first line naming its version: a query looks its
+    words up there (`known`) without loading the lexicon (0.8 s) or scanning a table of it (20 ms)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(b"\n".join([f"# {version}".encode(), *sorted(w.encode() for w in lexicon())]) + b"\n")
+    tmp.replace(path)
+
+
+def lexicon_version(path) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return f.readline().decode().removeprefix("# ").rstrip("\n")
+    except OSError:
+        return None
+
+
+def known(path, words) -> set[str]:
+    """Those of `words` the lexicon file holds: a binary search by byte offset over its sorted lines."""
+    data = path.read_bytes()
+    body = data.index(b"\n") + 1
+    found = set()
+    for word in words:
+        target, lo, hi = word.encode(), body, len(data)
+        while lo < hi:
+            start = data.rfind(b"\n", 0, (lo + hi) // 2) + 1  # the line around the middle
+            end = data.index(b"\n", start)
+            line = data[start:end]
+            if line == target:
+                found.add(word)
+                break
+            lo, hi = (end + 1, hi) if line < target else (lo, start)
+    return found
 
 def _head(head: str, lex: frozenset[str]) -> str | None:
     if head in lex:

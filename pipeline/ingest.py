@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 import duckdb
 
-from . import store, vectors
+from . import store
 from .config import config
 from .deadlines import calendar_end
 from .embed import Embedder
@@ -258,7 +258,6 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
     """What depends on the whole collection, recomputed after documents change (each part atomic;
     the stale mark goes when all are done, so that a run killed half-way is finished by the next)."""
     update_index(con)
-    vectors.sync(con)
     store_links(con)
     store_topics(con)
     store.mark_derived(con)

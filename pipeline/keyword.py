@@ -1,211 +1,168 @@
-"""Keyword search at archive scale: BM25 over postings kept in DuckDB tables, in step with the passages.
+"""Keyword search at archive scale: BM25 over postings in memory-mapped segment files.
 
-DuckDB's fts index cannot follow inserts: it was rebuilt whole after every ingest (minutes at a million
-passages), and `match_bm25` scores every passage of the table for each query (a second at a million).
-These tables hold the same analysis and the same BM25 (`tests/test_keyword.py` checks the scores
-against `match_bm25`): fts's tokenizer expression and its Snowball stemmer (`stem()`), our stop words,
-the fields heading, text and terms. They are brought up to date with the passages that were added,
-changed or removed only, in one transaction, so that the index is never behind the rows it serves.
+DuckDB's fts index cannot follow inserts (it was rebuilt whole after every ingest) and `match_bm25`
+scores every passage for each query; postings kept in DuckDB tables followed inserts, but reading a
+common term's postings back cost tens of milliseconds. Here the analysis is still fts's own, in SQL
+(its tokenizer expression, its Snowball `stem()`, our stop words, the fields heading, text and
+terms), and so is BM25 (`tests/test_keyword.py` checks the scores against `match_bm25`); the
+postings are written to files by the search index (`index.py`), one segment per sync, under the
+index's row numbers.
 
-A query reads the postings of its own terms only, and scores them with numpy: the postings are kept
-sorted by term, so DuckDB's zone maps skip the rest. Rows appended since the last sort are read whole;
-when they grow past a tenth of the table it is written again sorted.
-
-Tables (derived state, rebuilt from the passages when the analysis changes):
-- `keyword_rows`: one row per passage (doc number, passage_id, a hash of its indexed fields, its
-  paper's date and type, its length in terms);
-- `keyword_terms`: term, term number, document frequency;
-- `keyword_postings`: term number, doc number, term frequency, the doc's length;
-- `keyword_stopwords`.
+A segment is four files: its terms (DuckDB's `hash()` of the stem, sorted), where each term's
+postings start, and the postings, rows ascending within a term: row (int32) and term frequency
+(uint16). A query looks its terms up in each segment (a binary search) and reads their postings as
+array slices. Rows whose passage changed or left stay in the segments until the index is written
+anew; the index's live flags drop them, and document frequencies are counted over live rows only.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import duckdb
 import numpy as np
 
 from .dutch import stop_words
-from .store import load_extension, transaction, word_table
+from .store import load_extension
 
 STEMMER = "dutch"
 # fts's `tokenize` with our options: lower case, accents stripped, and digits kept (its default pattern drops
 # them, and dossier numbers and years must stay searchable)
 IGNORE = r"(\.|[^a-z0-9à-ÿ])+"
 FIELDS = ("heading", "text", "terms")
-RESORT = 0.1  # write the postings again, sorted, when the unsorted rows pass this share
-
-TABLES = """
-CREATE TABLE IF NOT EXISTS keyword_rows (doc INTEGER, passage_id VARCHAR, key UBIGINT, doc_id VARCHAR,
-    doc_date DATE, doc_type VARCHAR, len INTEGER);
-CREATE TABLE IF NOT EXISTS keyword_terms (term VARCHAR, term_id INTEGER, df INTEGER);
-CREATE TABLE IF NOT EXISTS keyword_postings (term_id INTEGER, doc INTEGER, tf INTEGER, len INTEGER);
-"""
+PART = {"terms": np.uint64, "starts": np.int64, "rows": np.int32, "tf": np.uint16}
 
 
 def tokens_sql(expr: str) -> str:
-    """The words of a SQL string expression, as fts's `tokenize` splits them (a list)."""
-    return (f"string_split_regex(regexp_replace(lower(strip_accents(CAST({expr} AS VARCHAR))), "
-            f"'{IGNORE}', ' ', 'g'), '\\s+')")
+    """The words of a SQL string expression, as fts's `tokenize` splits them (a list, with an empty string
+    where the text starts or ends with a separator). The pattern leaves single spaces only, so a plain split
+    on ' ' (twice as fast) gives fts's split on whitespace."""
+    return f"string_split(regexp_replace(lower(strip_accents(CAST({expr} AS VARCHAR))), '{IGNORE}', ' ', 'g'), ' ')"
 
 
-def _analysis() -> str:
-    """What the postings depend on besides the passages: a change re-indexes everything."""
+@cache
+def analysis() -> str:
+    """What the postings depend on besides the passages: a change writes the index anew."""
     words = "\n".join(sorted(stop_words())).encode()
     return json.dumps({"stemmer": STEMMER, "ignore": IGNORE, "fields": FIELDS,
                        "stopwords": hashlib.sha256(words).hexdigest()[:16], "duckdb": duckdb.__version__})
 
 
-def _setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
-
-
-def stats(con: duckdb.DuckDBPyConnection) -> dict | None:
-    """Passages indexed, their summed length and the next doc number, as the last sync left them; None
-    before the first."""
-    value = _setting(con, "keyword_stats")
-    return json.loads(value) if value else None
-
-
-def sync(con: duckdb.DuckDBPyConnection) -> dict:
-    """Bring the postings up to date with the passages; returns passages added and removed."""
+def postings(con: duckdb.DuckDBPyConnection, pending: str, lo: int, hi: int) -> dict[str, np.ndarray]:
+    """The postings of rows lo..hi of `pending` (columns row, passage_id) as a part for `write()` (`terms`,
+    `counts`, and `rows` and `tf` sorted by term and row), and each row's length in terms (`lens`). Each
+    distinct word is stemmed once."""
     load_extension(con, "fts")  # stem()
-    analysis = _analysis()
-    with transaction(con):  # a run killed half-way leaves the index as it was, whole
-        con.execute(TABLES)
-        if _setting(con, "keyword_analysis") != analysis:
-            for table in ("keyword_rows", "keyword_terms", "keyword_postings"):
-                con.execute(f"DELETE FROM {table}")
-            # what earlier versions kept: DuckDB's fts index, rebuilt whole at each ingest
-            con.execute("DROP SCHEMA IF EXISTS fts_main_passages CASCADE")
-            con.execute("DROP TABLE IF EXISTS fts_stopwords")
-            word_table(con, "keyword_stopwords", "sw", stop_words())
-            con.execute("INSERT OR REPLACE INTO settings VALUES ('keyword_analysis', ?)", [analysis])
-        removed = _remove(con)
-        fresh = not con.execute("SELECT count(*) FROM keyword_postings").fetchone()[0]
-        added = _add(con)
-        _resort(con, fresh)
-        n, total, end = con.execute("SELECT count(*), coalesce(sum(len), 0), coalesce(max(doc) + 1, 0) "
-                                    "FROM keyword_rows").fetchone()
-        con.execute("INSERT OR REPLACE INTO settings VALUES ('keyword_stats', ?)",
-                    [json.dumps({"passages": n, "length": int(total), "end": end})])
-    return {"added": added, "removed": removed}
+    words = " UNION ALL ".join(f"SELECT q.row, unnest({tokens_sql('p.' + f)}) AS w FROM {pending} q "
+                               f"JOIN passages p USING (passage_id) WHERE q.row >= {int(lo)} AND q.row < {int(hi)}"
+                               for f in FIELDS)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE kw_words AS SELECT row, w FROM ({words})
+        WHERE w IS NOT NULL AND w <> '' AND w NOT IN (SELECT sw FROM keyword_stopwords)""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE kw_postings AS
+        SELECT s.term, w.row::INTEGER AS row, least(count(*), 65535)::USMALLINT AS tf
+        FROM kw_words w JOIN (SELECT w, hash(stem(w, '{STEMMER}')) AS term FROM (SELECT DISTINCT w FROM kw_words)) s
+        USING (w) GROUP BY ALL""")
+    runs = con.execute("SELECT term, count(*) AS n FROM kw_postings GROUP BY term ORDER BY term").fetchnumpy()
+    p = con.execute("SELECT row, tf FROM kw_postings ORDER BY term, row").fetchnumpy()  # the terms fetched once each
+    con.execute("DROP TABLE kw_words")
+    con.execute("DROP TABLE kw_postings")
+    out = {"terms": np.asarray(runs["term"], np.uint64), "counts": np.asarray(runs["n"], np.int64),
+           "rows": np.asarray(p["row"], np.int32), "tf": np.asarray(p["tf"], np.uint16)}
+    out["lens"] = np.bincount(out["rows"] - lo, weights=out["tf"], minlength=hi - lo).astype(np.uint32)
+    return out
 
 
-def _current(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE kw_current AS
-        SELECT p.passage_id, hash({', '.join(f"coalesce(p.{f}, '')" for f in FIELDS)}) AS key, p.doc_id,
-               d.doc_date, d.doc_type
-        FROM passages p JOIN documents d USING (doc_id)""")
+def query_terms(con: duckdb.DuckDBPyConnection, text: str) -> np.ndarray:
+    """The distinct terms of a query, as the postings know them."""
+    load_extension(con, "fts")
+    rows = con.execute(f"SELECT DISTINCT hash(stem(w, '{STEMMER}')) AS t FROM (SELECT unnest({tokens_sql('?')}) AS w) "
+                       "WHERE w <> ''", [text]).fetchnumpy()["t"]
+    return np.asarray(rows, np.uint64)
 
 
-def _remove(con: duckdb.DuckDBPyConnection) -> int:
-    """Postings of passages that changed (fields, date or type) or left."""
-    _current(con)
-    con.execute("""CREATE OR REPLACE TEMP TABLE kw_gone AS SELECT r.doc FROM keyword_rows r WHERE NOT EXISTS (
-        SELECT 1 FROM kw_current c WHERE c.passage_id = r.passage_id AND c.key = r.key
-          AND c.doc_date IS NOT DISTINCT FROM r.doc_date AND c.doc_type IS NOT DISTINCT FROM r.doc_type)""")
-    gone = con.execute("SELECT count(*) FROM kw_gone").fetchone()[0]
-    if gone:
-        con.execute("""UPDATE keyword_terms t SET df = t.df - g.n FROM (
-            SELECT term_id, count(*) AS n FROM keyword_postings WHERE doc IN (SELECT doc FROM kw_gone)
-            GROUP BY term_id) g WHERE t.term_id = g.term_id""")
-        con.execute("DELETE FROM keyword_postings WHERE doc IN (SELECT doc FROM kw_gone)")
-        con.execute("DELETE FROM keyword_rows WHERE doc IN (SELECT doc FROM kw_gone)")
-    con.execute("DROP TABLE kw_gone")
-    return gone
+def mapped(path: Path, dtype) -> np.ndarray:
+    """A file memory-mapped read-only, as a plain array (slicing a np.memmap builds a memmap each time)."""
+    return np.asarray(np.memmap(path, dtype=dtype, mode="r")) if path.stat().st_size else np.zeros(0, dtype)
 
 
-def _add(con: duckdb.DuckDBPyConnection) -> int:
-    con.execute("""CREATE OR REPLACE TEMP TABLE kw_new AS
-        SELECT (SELECT coalesce(max(doc) + 1, 0) FROM keyword_rows) + row_number() OVER (ORDER BY c.passage_id) - 1
-               AS doc, c.*
-        FROM kw_current c WHERE NOT EXISTS (SELECT 1 FROM keyword_rows r WHERE r.passage_id = c.passage_id)""")
-    added = con.execute("SELECT count(*) FROM kw_new").fetchone()[0]
-    if added:
-        words = " UNION ALL ".join(f"SELECT n.doc, unnest({tokens_sql('p.' + f)}) AS w FROM kw_new n "
-                                   "JOIN passages p USING (passage_id)" for f in FIELDS)
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE kw_words AS
-            SELECT doc, stem(w, '{STEMMER}') AS term FROM ({words})
-            WHERE w IS NOT NULL AND w <> '' AND w NOT IN (SELECT sw FROM keyword_stopwords)""")
-        con.execute("""INSERT INTO keyword_terms
-            SELECT term, (SELECT coalesce(max(term_id) + 1, 0) FROM keyword_terms) + row_number() OVER (ORDER BY term)
-                   - 1, 0
-            FROM (SELECT DISTINCT term FROM kw_words) w
-            WHERE NOT EXISTS (SELECT 1 FROM keyword_terms t WHERE t.term = w.term)""")
-        con.execute("""CREATE OR REPLACE TEMP TABLE kw_tf AS
-            SELECT t.term_id, w.doc, count(*)::INTEGER AS tf FROM kw_words w JOIN keyword_terms t USING (term)
-            GROUP BY ALL""")
-        con.execute("CREATE OR REPLACE TEMP TABLE kw_len AS SELECT doc, sum(tf)::INTEGER AS len FROM kw_tf GROUP BY doc")
-        con.execute("""INSERT INTO keyword_postings
-            SELECT f.term_id, f.doc, f.tf, l.len FROM kw_tf f JOIN kw_len l USING (doc) ORDER BY f.term_id, f.doc""")
-        con.execute("""UPDATE keyword_terms t SET df = t.df + n.n FROM (
-            SELECT term_id, count(*) AS n FROM kw_tf GROUP BY term_id) n WHERE t.term_id = n.term_id""")
-        con.execute("""INSERT INTO keyword_rows
-            SELECT n.doc, n.passage_id, n.key, n.doc_id, n.doc_date, n.doc_type, coalesce(l.len, 0)
-            FROM kw_new n LEFT JOIN kw_len l USING (doc)""")
-        for table in ("kw_words", "kw_tf", "kw_len"):
-            con.execute(f"DROP TABLE {table}")
-    con.execute("DROP TABLE kw_new")
-    con.execute("DROP TABLE kw_current")
-    return added
+@dataclass
+class Segment:
+    terms: np.ndarray
+    starts: np.ndarray
+    rows: np.ndarray
+    tf: np.ndarray
+
+    @classmethod
+    def open(cls, folder: Path, name: str) -> Segment:
+        return cls(*(mapped(folder / f"{name}.{part}", t) for part, t in PART.items()))
+
+    def postings(self, term: np.uint64) -> tuple[np.ndarray, np.ndarray]:
+        i = int(np.searchsorted(self.terms, term))
+        if i == len(self.terms) or self.terms[i] != term:
+            return self.rows[:0], self.tf[:0]
+        return self.rows[self.starts[i]:self.starts[i + 1]], self.tf[self.starts[i]:self.starts[i + 1]]
 
 
-def _resort(con: duckdb.DuckDBPyConnection, fresh: bool) -> None:
-    """Postings appended after the last sort are read whole by every query: past a tenth, sort again."""
-    total = con.execute("SELECT count(*) FROM keyword_postings").fetchone()[0]
-    done = total if fresh else min(int(_setting(con, "keyword_sorted") or 0), total)
-    if total - done > RESORT * total:
-        con.execute("CREATE OR REPLACE TEMP TABLE kw_sorted AS SELECT * FROM keyword_postings ORDER BY term_id, doc")
-        con.execute("DELETE FROM keyword_postings")
-        con.execute("INSERT INTO keyword_postings SELECT * FROM kw_sorted")
-        con.execute("DROP TABLE kw_sorted")
-        done = total
-    con.execute("INSERT OR REPLACE INTO settings VALUES ('keyword_sorted', ?)", [str(done)])
+def write(folder: Path, name: str, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]) -> None:
+    """One segment from parts in row order, each (distinct terms, their posting counts, rows, tf) grouped
+    by term: each part's postings are copied to their term's place (a counting sort, never a sort of all
+    postings), so that rows stay ascending within a term."""
+    terms = np.unique(np.concatenate([p[0] for p in parts])) if parts else np.zeros(0, np.uint64)
+    counts = np.zeros(len(terms), np.int64)
+    places = [np.searchsorted(terms, p[0]) for p in parts]
+    for place, part in zip(places, parts):
+        counts[place] += part[1]
+    starts = np.r_[0, np.cumsum(counts)].astype(np.int64)
+    total = int(starts[-1])
+    out = {part: np.memmap(folder / f"{name}.{part}", dtype=PART[part], mode="w+", shape=(total,)) if total
+           else np.zeros(0, PART[part]) for part in ("rows", "tf")}
+    cursor = starts[:-1].copy()
+    for place, (_, n, rows, tf) in zip(places, parts):
+        local = np.r_[0, np.cumsum(n)[:-1]]  # where each term's run starts within the part
+        dest = np.repeat(cursor[place] - local, n) + np.arange(len(rows))
+        out["rows"][dest] = rows
+        out["tf"][dest] = tf
+        cursor[place] += n
+    for part, array in (("terms", terms), ("starts", starts)):
+        (folder / f"{name}.{part}").write_bytes(np.ascontiguousarray(array, PART[part]).tobytes())
+    for part, array in out.items():
+        if isinstance(array, np.memmap):
+            array.flush()
+        else:
+            (folder / f"{name}.{part}").write_bytes(b"")
 
 
-def search(con: duckdb.DuckDBPyConnection, text: str, k: int, k1: float, b: float,
-           date_from: dt.date | None = None, date_to: dt.date | None = None, doc_type: str | None = None,
-           doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
-    """The k best passages for `text` by BM25 (fts's formula), best first; the filters apply before the cut."""
-    load_extension(con, "fts")  # stem()
-    counts = stats(con)
-    words = con.execute(f"SELECT DISTINCT stem(unnest({tokens_sql('?')}), '{STEMMER}')", [text]).fetchall()
-    # one word at a time: an equality is checked against each row group's min and max, the rest skipped
-    terms = [row for (w,) in words if w for row in
-             con.execute("SELECT term_id, df FROM keyword_terms WHERE term = ? AND df > 0", [w]).fetchall()]
-    if not terms or not counts or not counts["passages"]:
-        return []
-    n, avgdl, end = counts["passages"], counts["length"] / counts["passages"], counts["end"]
-    docs, weights = [], []
-    for term_id, df in terms:
-        # likewise (an IN list would be read as a join over every posting)
-        p = con.execute(f"SELECT doc, tf, len FROM keyword_postings WHERE term_id = {int(term_id)}").fetchnumpy()
-        tf = p["tf"].astype(np.float64)
-        idf = np.log10((n - df + 0.5) / (df + 0.5) + 1)  # DuckDB's log() is base 10, and fts scores with it
-        docs.append(p["doc"])
-        weights.append(idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * (p["len"] / avgdl)))))
-    scores = np.bincount(np.concatenate(docs), np.concatenate(weights), minlength=end)
-    where, args = [], []
-    for cond, value in (("doc_date >= ?", date_from), ("doc_date <= ?", date_to), ("doc_type = ?", doc_type)):
-        if value is not None:
-            where.append(cond)
-            args.append(value)
-    if doc_ids is not None:
-        where.append("doc_id IN (SELECT unnest(?::VARCHAR[]))")
-        args.append(doc_ids)
-    if where:
-        allowed = np.zeros(end, dtype=bool)
-        allowed[con.execute(f"SELECT doc FROM keyword_rows WHERE {' AND '.join(where)}", args).fetchnumpy()["doc"]] = True
-        scores[~allowed] = 0
-    # the k best; ties go to the passage indexed first (within one sync, in passage_id order)
-    found = np.flatnonzero(scores)
-    if len(found) > k:
-        found = found[scores[found] >= np.partition(scores[found], len(found) - k)[len(found) - k]]
-    best = found[np.argsort(-scores[found], kind="stable")[:k]]
-    ids = dict(con.execute(f"SELECT doc, passage_id FROM keyword_rows WHERE doc IN ({','.join(map(str, best))})")
-               .fetchall()) if len(best) else {}
-    return [(ids[d], float(scores[d])) for d in map(int, best)]
+def segment_part(seg: Segment) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A stored segment as a part for `write()` (merging segments)."""
+    return seg.terms, np.diff(seg.starts), seg.rows, seg.tf
+
+
+def remove(folder: Path, name: str) -> None:
+    for p in PART:
+        (folder / f"{name}.{p}").unlink(missing_ok=True)
+
+
+def score(segments: list[Segment], terms: np.ndarray, live: np.ndarray | None, lens: np.ndarray, n: int,
+          avgdl: float, k1: float, b: float, size: int) -> np.ndarray:
+    """BM25 of every row (fts's formula: its idf, with DuckDB's base-10 log), zero where no term occurs.
+    `live` (None: all rows) drops rows whose passage changed or left, from the scores and from the
+    document frequencies."""
+    scores = np.zeros(size)
+    for term in terms:
+        found = [s.postings(term) for s in segments]
+        rows = np.concatenate([r for r, _ in found])
+        tf = np.concatenate([t for _, t in found])
+        if live is not None and len(rows):
+            keep = live[rows].astype(bool)
+            rows, tf = rows[keep], tf[keep]
+        df = len(rows)
+        if not df:
+            continue
+        idf = np.log10((n - df + 0.5) / (df + 0.5) + 1)
+        tf = tf.astype(np.float64)
+        # a row occurs once in a term's postings, so an indexed add is exact (and faster than np.bincount)
+        scores[rows] += idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * (lens[rows] / avgdl))))
+    return scores

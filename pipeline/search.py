@@ -1,25 +1,30 @@
-"""Search over passages: keyword (BM25, `keyword.py`), semantic (cosine, `vectors.py`), hybrid (weighted RRF).
+"""Search over passages: keyword (BM25, `keyword.py`) and semantic (cosine) over the search index beside
+the database (`index.py`), and hybrid (weighted RRF).
 
 The query text is always a bound parameter, never part of the SQL text.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from importlib import metadata
+from pathlib import Path
 
 import duckdb
 
 from .config import config
 from .citations import find_citations, parse_id
-from .compounds import candidates, expand, lexicon
-from . import keyword
+from .compounds import candidates, expand, known, lexicon, lexicon_version, write_lexicon
+from . import index, keyword
 from .dutch import stop_words
 from .embed import Embedder
 from .model import SEARCH_MODES
-from .store import DatabaseError, embedding_model, transaction, word_table
-from .vectors import VectorIndex
+from .index import PASSAGE_FIELDS, RECORD_FIELDS, SearchIndex
+from .store import DatabaseError, embedding_model
 
 MODES = SEARCH_MODES
 
@@ -29,20 +34,22 @@ def settings() -> dict:
 
 
 def update_index(con: duckdb.DuckDBPyConnection) -> None:
-    """The keyword index and the query's compound lexicon, after passages changed."""
+    """The search index and the query's compound lexicon beside it, after passages changed."""
+    index.sync(con)
     store_lexicon(con)
-    keyword.sync(con)
 
 
 def store_lexicon(con: duckdb.DuckDBPyConnection) -> None:
-    """The compound lexicon, so that a query splits its words without loading spaCy's lemma data;
-    written again only when spacy-lookups-data changes."""
-    version = f"spacy-lookups-data {metadata.version('spacy-lookups-data')}"
-    if con.execute("SELECT value FROM settings WHERE key = 'lexicon'").fetchone() == (version,):
+    """The compound lexicon beside the database, so that a query splits its words without loading spaCy's
+    lemma data; written again only when spacy-lookups-data changes."""
+    if (folder := index.folder_of(con)) is None or not folder.is_dir():
         return
-    with transaction(con):
-        word_table(con, "lexicon", "word", lexicon())
-        con.execute("INSERT OR REPLACE INTO settings VALUES ('lexicon', ?)", [version])
+    version = f"spacy-lookups-data {metadata.version('spacy-lookups-data')}"
+    if lexicon_version(folder / "lexicon") != version:
+        write_lexicon(folder / "lexicon", version)
+    # where earlier versions kept it
+    con.execute("DROP TABLE IF EXISTS lexicon")
+    con.execute("DELETE FROM settings WHERE key = 'lexicon'")
 
 
 DOC = "(d.doc_id = ? OR d.source_path LIKE '%/' || ? OR d.source_path = ?)"  # a doc_id or a file name
@@ -121,29 +128,45 @@ def _citing(con, ids: list[str], filt: str, args: list, k: int) -> list[tuple[st
     return [(pid, score) for pid, score, _, _ in con.execute(sql, [*ids, *args, k]).fetchall()]
 
 
-def _keyword(con, query: str, filters: Filters, k: int) -> list[tuple[str, float]]:
-    if keyword.stats(con) is None:
-        raise DatabaseError("the keyword index is not built yet (the first ingest was interrupted): "
-                            "run kst ingest again to finish it")
+def _terms(con, query: str, found: SearchIndex | None):
+    """The query's keyword terms, its compounds' parts included (read in SQL, before the scoring, which
+    may run on another thread)."""
+    if found is None:
+        raise DatabaseError("the search index is behind the passages (an ingest did not finish): "
+                            "run kst ingest again to bring it up to date")
+    return keyword.query_terms(con, f"{query} {expand(query, _known(found.folder, query))}")
+
+
+def _keyword(found: SearchIndex, terms, k: int, allowed) -> list[tuple[int, float]]:
     cfg = settings()
-    return keyword.search(con, f"{query} {expand(query, _known(con, query))}", k, cfg["bm25_k1"], cfg["bm25_b"],
-                          filters.date_from, filters.date_to, filters.doc_type, filters.doc_ids(con))
+    return found.keyword(terms, k, cfg["bm25_k1"], cfg["bm25_b"], allowed)
 
 
-def _known(con, query: str) -> set[str] | None:
-    """The lexicon's words among those the query's compounds may split into (a lookup of some 20 ms);
-    None, meaning the whole lexicon, when this process has it loaded (a long-lived one loads it once,
-    `compounds.lexicon()`, 0.8 s) or the database has none."""
+@cache
+def _worker() -> ThreadPoolExecutor:
+    """One thread: hybrid search scores keywords there (numpy lets go of the GIL) while this one embeds the
+    query and reads the vector index."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="kst-keyword")
+
+
+@cache
+def _blas():
+    """BLAS's thread pool: held to one thread while the keyword thread runs beside it (two cores shared by
+    three threads took longer than one thread doing both)."""
+    from threadpoolctl import ThreadpoolController
+    return ThreadpoolController()
+
+
+def _known(folder: Path, query: str) -> set[str] | None:
+    """The lexicon's words among those the query's compounds may split into (looked up in the file beside
+    the database); None, meaning the whole lexicon, when this process has it loaded (a long-lived one
+    loads it once, `compounds.lexicon()`, 0.8 s) or the database has no lexicon file."""
     if lexicon.cache_info().currsize:
         return None
-    words = sorted(candidates(query))
+    words = candidates(query)
     if not words:
         return set()
-    try:
-        return {w for (w,) in con.execute("SELECT word FROM lexicon WHERE word IN (SELECT unnest(?::VARCHAR[]))",
-                                          [words]).fetchall()}
-    except duckdb.CatalogException:  # a database indexed before the lexicon was stored
-        return None
+    return known(folder / "lexicon", words) if (folder / "lexicon").is_file() else None
 
 
 def vector_sql(vector: list[float], dim: int) -> str:
@@ -174,18 +197,23 @@ def query_terms(query: str) -> list[str]:
     return sorted({w[:6] for w in re.findall(r"\w{3,}", query.lower()) if w not in stops}, key=len, reverse=True)
 
 
-def highlights(text: str, query: str) -> list[tuple[int, int]]:
-    """Character spans of the whole words in `text` that start like a query term (Dutch stems drop endings)."""
+def _marker(query: str) -> re.Pattern | None:
+    """Whole words that start like a query term (Dutch stems drop endings)."""
     terms = query_terms(query)
-    return [(m.start(), m.end()) for m in re.finditer(r"\w+", text)
-            if any(m.group().lower().startswith(t) for t in terms)]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, terms))})\w*", re.I) if terms else None
+
+
+def highlights(text: str, query: str) -> list[tuple[int, int]]:
+    """Character spans of the whole words in `text` that start like a query term."""
+    marker = _marker(query)
+    return [m.span() for m in marker.finditer(text)] if marker else []
 
 
 def _snippet(text: str, query: str, width: int = 240) -> str:
     """About `width` characters of whole words around the first query term, on one line."""
     text = " ".join(text.split())
-    spans = highlights(text, query)
-    pos = spans[0][0] if spans else 0
+    first = marker.search(text) if (marker := _marker(query)) else None
+    pos = first.start() if first else 0
     start = max(0, pos - width // 3)
     if start:  # to the start of a word
         start = text.rfind(" ", 0, start) + 1
@@ -198,83 +226,97 @@ def _snippet(text: str, query: str, width: int = 240) -> str:
 def _fold(hits: list[Hit]) -> list[Hit]:
     """The same passage of the same paper stored twice (a letter as .txt and as .pdf) is one hit; the
     other copies are listed in `also`."""
-    out: list[Hit] = []
+    out: list[tuple[Hit, set[str]]] = []
     for h in hits:
         words = set(re.findall(r"\w+", h.text.lower()))
-        for kept in out:
-            other = set(re.findall(r"\w+", kept.text.lower()))
+        for kept, other in out:
             if (kept.doc_id != h.doc_id and (kept.title, kept.doc_date) == (h.title, h.doc_date)
                     and len(words & other) >= 0.8 * max(len(words), len(other), 1)):
                 kept.also.append(h.source_path)
                 break
         else:
-            out.append(h)
-    return out
+            out.append((h, words))
+    return [h for h, _ in out]
 
 
 def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", limit: int = 10,
            filters: Filters | None = None, embedder: Embedder | None = None,
-           index: VectorIndex | None = None) -> list[Hit]:
-    """Passages best first. Semantic neighbours come from the vector index beside the database when it is
-    up to date (`index`: one opened before, as a long-lived process keeps it), else from a scan of the
-    stored vectors."""
+           index: SearchIndex | None = None) -> list[Hit]:
+    """Passages best first, from the search index beside the database (`index`: one opened before, as a
+    long-lived process keeps it). Semantic search without an up-to-date index scans the stored vectors,
+    slower but never wrong; keyword search says to run the ingest again."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}")
     if not query.strip():
         return []
     filters = filters or Filters()
-    filt, args = filters.sql()
     cfg = settings()
     depth = max(limit, cfg["depth"])
+    found = index or SearchIndex.open(con, cfg["vector_candidates"])
+    allowed = found.allowed(con, filters.date_from, filters.date_to, filters.doc_type, filters.doc_ids(con)) \
+        if found else None
+    rows: dict[str, int] = {}  # the index's rows of the passages ranked, whose records the hits read
+
+    def named(found_rows: list[tuple[int, float]]) -> list[tuple[str, float]]:
+        out = []
+        for row, score in found_rows:
+            pid = found.passage_id(row)
+            rows[pid] = row
+            out.append((pid, score))
+        return out
+
+    filt, args = filters.sql()
     ranked: list[tuple[str, float]] = []
     exact = _citing(con, ids, filt, args, depth) if (ids := citation_ids(query)) else []
     if mode == "keyword":
-        ranked = _keyword(con, query, filters, depth)
-    elif mode in ("semantic", "hybrid"):
-        info = embedding_model(con)
+        ranked = named(_keyword(found, _terms(con, query, found), depth, allowed))
+    else:
+        scoring = _worker().submit(_keyword, found, _terms(con, query, found), depth, allowed) \
+            if mode == "hybrid" else None
+        info = {"model": found.meta.model, "dim": found.meta.dim} if found else embedding_model(con)
         if info is None:
             return []
         embedder = embedder or Embedder(info["model"])
         if embedder.name != info["model"]:
             raise ValueError(f"the database was embedded with {info['model']}, not {embedder.name}")
-        vector = embedder.encode([query], kind="query")[0]
-        index = index or (None if filters.doc else VectorIndex.open(con, cfg["vector_candidates"]))
-        sem = (index.query(vector, depth, filters.date_from, filters.date_to, filters.doc_type) if index and not filters.doc
-               else _semantic(con, vector, info["dim"], filt, args, depth))
-        if mode == "semantic":
-            ranked = sem
-        else:
-            kw = _keyword(con, query, filters, depth)
-            ranked = _fuse([(cfg["keyword_weight"], kw), (cfg["semantic_weight"], sem)], cfg["rrf_k"])
+        with _blas().limit(limits=1, user_api="blas") if scoring else contextlib.nullcontext():
+            vector = embedder.encode([query], kind="query")[0]
+            sem = named(found.nearest(vector, depth, allowed)) if found else _semantic(con, vector, info["dim"],
+                                                                                         filt, args, depth)
+        ranked = sem if scoring is None else _fuse(
+            [(cfg["keyword_weight"], named(scoring.result())), (cfg["semantic_weight"], sem)], cfg["rrf_k"])
     seen = {pid for pid, _ in exact}
     ranked = [(pid, 1.0 + s) for pid, s in exact] + [(pid, s) for pid, s in ranked if pid not in seen]
-    return _fold(_hits(con, ranked[:2 * limit], query))[:limit]
+    ranked = ranked[:2 * limit]
+    return _fold(_hits(con, ranked, query, {pid: found.record(rows[pid]) for pid, _ in ranked if pid in rows}))[:limit]
 
 
-HIT_COLUMNS = "passage_id, doc_id, page, text, heading, kind, char_start, char_end"
-
-
-def _hits(con, ranked: list[tuple[str, float]], query: str) -> list[Hit]:
-    if not ranked:
-        return []
-    ids = [pid for pid, _ in ranked]
+def _stored(con, ids: list[str]) -> dict[str, dict]:
+    """Passages read from the database (hits the index did not return: citations, a scan), with the fields
+    of the index's records."""
+    if not ids:
+        return {}
     # Two steps: a filter on passage_id alone reads that one column; the rows are then read by their rowid,
     # which DuckDB finds without a scan. Filtered in one step, every passage's text would be decompressed.
     found = [r for (r,) in con.execute(f"SELECT rowid FROM passages WHERE passage_id IN ({','.join('?' * len(ids))})",
                                        ids).fetchall()]
     if not found:
-        return []
+        return {}
+    columns = ", ".join(PASSAGE_FIELDS)
     rows = con.execute(f"""
-        SELECT p.passage_id, p.doc_id, d.source_path, d.title, CAST(d.doc_date AS VARCHAR), p.page, p.text,
-               p.heading, p.kind, p.char_start, p.char_end
-        FROM ({' UNION ALL '.join(f'SELECT {HIT_COLUMNS} FROM passages WHERE rowid = {int(r)}' for r in found)}) p
+        SELECT p.*, d.source_path, d.title, CAST(d.doc_date AS VARCHAR)
+        FROM ({' UNION ALL '.join(f'SELECT {columns} FROM passages WHERE rowid = {int(r)}' for r in found)}) p
         JOIN documents d ON d.doc_id = p.doc_id""").fetchall()
-    by_id = {r[0]: r for r in rows}
+    return {r[0]: dict(zip(RECORD_FIELDS, r)) for r in rows}
+
+
+def _hits(con, ranked: list[tuple[str, float]], query: str, records: dict[str, dict]) -> list[Hit]:
+    records = {**records, **_stored(con, [pid for pid, _ in ranked if pid not in records])}
     out = []
     for pid, score in ranked:
-        if pid not in by_id:  # an index a killed run left behind: the next ingest brings it up to date
+        if (r := records.get(pid)) is None:  # an index a killed run left behind: the next ingest mends it
             continue
-        r = by_id[pid]
-        out.append(Hit(r[1], r[2], r[3], r[4], r[5], r[6], round(float(score), 6), r[7], r[8], pid, r[9], r[10],
-                       _snippet(r[6], query)))
+        out.append(Hit(r["doc_id"], r["source_path"], r["title"], r["doc_date"], r["page"], r["text"],
+                       round(float(score), 6), r["heading"], r["kind"], pid, r["char_start"], r["char_end"],
+                       _snippet(r["text"], query)))
     return out

@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,8 +97,15 @@ def extension_path(name: str) -> Path:
     return path
 
 
+_loaded: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # extensions loaded, per connection
+
+
 def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    con.execute(f"LOAD '{extension_path(name)}'")
+    """LOAD by path, once per connection (a keyword query needs fts's stemmer)."""
+    done = _loaded.setdefault(con, set())
+    if name not in done:
+        con.execute(f"LOAD '{extension_path(name)}'")
+        done.add(name)
 
 
 def word_table(con: duckdb.DuckDBPyConnection, table: str, column: str, words) -> None:

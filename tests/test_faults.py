@@ -206,10 +206,8 @@ def test_derived_state_left_stale_by_a_killed_run_is_rebuilt(tmp_path):
     box.mkdir()
     shutil.copy(CORPUS / "2025-04-17_natuurherstel-stikstof.txt", box / "brief.txt")
     run_batch([box], db, CountingEmbedder())
-    con = store.connect(db)  # as a first run killed between the documents and the keyword index leaves it
-    for table in ("keyword_rows", "keyword_terms", "keyword_postings"):
-        con.execute(f"DROP TABLE {table}")
-    con.execute("DELETE FROM settings WHERE key LIKE 'keyword_%'")
+    con = store.connect(db)  # as a first run killed between the documents and the search index leaves it
+    shutil.rmtree(f"{db}.index")
     store.mark_stale(con)
     con.close()
     con = store.connect(db, read_only=True)  # a search meanwhile says what to do, in one line

@@ -1,4 +1,5 @@
-"""The keyword index: fts's BM25 to the last digit, kept in step with every change, filters before the cut."""
+"""The keyword half of the search index: fts's BM25 to the last digit, kept in step with every change,
+filters before the cut."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +8,7 @@ import shutil
 import pytest
 
 from conftest import CORPUS
-from pipeline import keyword, store
+from pipeline import index, keyword, store
 from pipeline.ingest import run_batch
 from pipeline.search import Filters, settings
 
@@ -33,7 +34,10 @@ def _build_fts(con) -> None:
 
 
 def _ours(con, query: str, k: int, **filters) -> list[tuple[str, float]]:
-    return keyword.search(con, query, k, settings()["bm25_k1"], settings()["bm25_b"], **filters)
+    found = index.SearchIndex.open(con)
+    rows = found.keyword(keyword.query_terms(con, query), k, settings()["bm25_k1"], settings()["bm25_b"],
+                         found.allowed(con, **filters))
+    return [(found.record(r)["passage_id"], s) for r, s in rows]
 
 
 def _same(ours, theirs) -> None:
@@ -57,6 +61,7 @@ def test_scores_equal_duckdb_fts_match_bm25(corpus_db, tmp_path):
     db = tmp_path / "copy.duckdb"
     shutil.copy(corpus_db, db)
     con = store.connect(db)
+    index.sync(con)  # the files beside a copy of the database are written anew
     _build_fts(con)
     for query in QUERIES:
         _same(_ours(con, query, 20), _fts(con, query, 20))
@@ -69,7 +74,7 @@ def test_scores_equal_duckdb_fts_match_bm25(corpus_db, tmp_path):
 def test_the_index_follows_each_change_and_equals_a_fresh_build(box_db, embedder, tmp_path):
     box, db = box_db
     con = store.connect(db)
-    assert keyword.sync(con) == {"added": 0, "removed": 0}  # the ingest brought it up to date
+    assert index.sync(con) == {"added": 0, "removed": 0}  # the ingest brought it up to date
     con.close()
     (box / "2024-11-14_ondermijning-voortgang.txt").unlink()  # one paper leaves,
     shutil.copy(CORPUS / "2025-04-17_natuurherstel-stikstof.txt", box / "n.txt")  # one comes,
@@ -78,18 +83,16 @@ def test_the_index_follows_each_change_and_equals_a_fresh_build(box_db, embedder
                              encoding="utf-8")
     assert run_batch([box], db, embedder, prune=True).ok
     con = store.connect(db)
-    fresh = tmp_path / "fresh.duckdb"
-    shutil.copy(db, fresh)
-    other = store.connect(fresh)
-    for table in ("keyword_rows", "keyword_terms", "keyword_postings"):
-        other.execute(f"DELETE FROM {table}")
-    assert keyword.sync(other)["removed"] == 0
+    found = index.SearchIndex.open(con)
     passages = con.execute("SELECT count(*) FROM passages").fetchone()[0]
-    assert con.execute("SELECT count(*) FROM keyword_rows").fetchone()[0] == passages
+    assert found.n == passages  # the rows of passages that changed or left are dead (or the files written anew)
+    fresh = tmp_path / "fresh.duckdb"
+    shutil.copy(db, fresh)  # without the files beside it: written anew
+    other = store.connect(fresh)
+    assert index.sync(other) == {"added": passages, "removed": 0}
+    assert index.SearchIndex.open(other).rows == passages
     for query in QUERIES + ["docenten", "leraren", "ondermijning", "stikstof"]:
         _same(_ours(con, query, 10), _ours(other, query, 10))
-    df = "SELECT term, df FROM keyword_terms WHERE df > 0 ORDER BY term"
-    assert con.execute(df).fetchall() == other.execute(df).fetchall()
     stored = {p for (p,) in con.execute("SELECT passage_id FROM passages").fetchall()}
     assert all({p for p, _ in _ours(con, q, 50)} <= stored for q in QUERIES + ["ondermijning"])
     _build_fts(other)  # and both equal fts over what is stored now
@@ -97,18 +100,33 @@ def test_the_index_follows_each_change_and_equals_a_fresh_build(box_db, embedder
         _same(_ours(con, query, 10), _fts(other, query, 10))
 
 
-def test_appended_postings_are_sorted_again_past_a_tenth(box_db, tmp_path):
-    _, db = box_db
+def test_segments_are_merged_past_the_limit_and_search_the_same(box_db, embedder, monkeypatch, tmp_path):
+    box, db = box_db
+    monkeypatch.setattr(index, "MAX_SEGMENTS", 2)
     con = store.connect(db)
-    total = con.execute("SELECT count(*) FROM keyword_postings").fetchone()[0]
-    assert con.execute("SELECT value FROM settings WHERE key = 'keyword_sorted'").fetchone()[0] == str(total)
-    before = {q: _ours(con, q, 10) for q in QUERIES}
-    con.execute("UPDATE settings SET value = '0' WHERE key = 'keyword_sorted'")  # as after many small appends
-    keyword.sync(con)
-    order = con.execute("SELECT term_id, doc FROM keyword_postings").fetchall()
-    assert order == sorted(order)
-    assert con.execute("SELECT value FROM settings WHERE key = 'keyword_sorted'").fetchone()[0] == str(total)
-    assert {q: _ours(con, q, 10) for q in QUERIES} == before
+    assert len(index.Meta.read(index.folder_of(con)).segments) == 1
+    con.close()
+    for name in ("2025-04-17_natuurherstel-stikstof.txt", "2025-05-22_verslag-schriftelijk-overleg-drinkwater.txt"):
+        shutil.copy(CORPUS / name, box / name)  # a night's letter: a segment of its own
+        assert run_batch([box], db, embedder).ok
+    con = store.connect(db)
+    meta = index.Meta.read(index.folder_of(con))
+    assert len(meta.segments) == 3
+    new = con.execute("SELECT doc_id FROM documents WHERE source_path LIKE '%2025-04-17_natuurherstel%'").fetchone()[0]
+    assert new in {p.split(":")[0] for p, _ in _ours(con, "stikstof", 50)}  # found in the newest segment
+    index.sync(con)  # the next sync merges the segments after the first
+    merged = index.Meta.read(index.folder_of(con))
+    assert len(merged.segments) == 2 and merged.segments[0] == meta.segments[0]
+    assert sorted(p.name for p in index.folder_of(con).glob("s*.*")) == sorted(
+        f"{s['name']}.{part}" for s in merged.segments for part in keyword.PART)  # the merged ones are gone
+    fresh = tmp_path / "fresh.duckdb"
+    shutil.copy(db, fresh)
+    other = store.connect(fresh)
+    index.sync(other)  # one segment, written anew
+    _build_fts(other)
+    for query in QUERIES + ["stikstof"]:
+        _same(_ours(con, query, 10), _ours(other, query, 10))
+        _same(_ours(con, query, 10), _fts(other, query, 10))
 
 
 def test_a_changed_analysis_or_an_older_database_is_indexed_anew(box_db):
@@ -116,11 +134,16 @@ def test_a_changed_analysis_or_an_older_database_is_indexed_anew(box_db):
     con = store.connect(db)
     before = _ours(con, "waterschappen", 10)
     _build_fts(con)  # what earlier versions kept beside the passages
-    con.execute("UPDATE settings SET value = '{}' WHERE key = 'keyword_analysis'")
-    result = keyword.sync(con)
-    assert result["added"] == con.execute("SELECT count(*) FROM passages").fetchone()[0]
+    con.execute("CREATE TABLE keyword_postings (term_id INTEGER, doc INTEGER, tf INTEGER, len INTEGER)")
+    folder = index.folder_of(con)
+    meta = index.Meta.read(folder)
+    meta.analysis = "{}"
+    meta.write(folder)
+    assert index.SearchIndex.open(con) is None
+    assert index.sync(con)["added"] == con.execute("SELECT count(*) FROM passages").fetchone()[0]
     assert not con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_passages'"
                            ).fetchone()[0]
+    assert not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'keyword_postings'").fetchone()[0]
     assert _ours(con, "waterschappen", 10) == before
 
 

@@ -102,29 +102,33 @@ def test_a_changed_model_re_embeds(tmp_path):
         search(con, "stikstof", mode="semantic", embedder=small)
 
 
+def _near(con, index, vector, k: int, **filters) -> list[tuple[str, float]]:
+    return [(index.record(r)["passage_id"], s) for r, s in index.nearest(vector, k, index.allowed(con, **filters))]
+
+
 def test_the_vector_index_agrees_with_brute_force(con, embedder):
     from pipeline.search import _semantic
-    from pipeline.vectors import VectorIndex
-    index = VectorIndex.open(con)
+    from pipeline.index import SearchIndex
+    index = SearchIndex.open(con)
     assert index is not None and index.rows == con.execute("SELECT count(*) FROM passages").fetchone()[0]
     dim = con.execute("SELECT value FROM settings WHERE key = 'embedding_model'").fetchone()[0]
     for query in ("waterschappen en dijken", "lerarentekort in de grote steden", "drugs in de haven"):
         vector = embedder.encode([query], kind="query")[0]
         exact = _semantic(con, vector, json.loads(dim)["dim"], "TRUE", [], 5)
-        found = index.query(vector, 5)
+        found = _near(con, index, vector, 5)
         assert [p for p, _ in found] == [p for p, _ in exact]
         assert all(abs(a - b) < 1e-2 for (_, a), (_, b) in zip(found, exact))  # float16 vectors
     filtered = search(con, "waterschappen", mode="semantic", limit=5, embedder=embedder, index=index,
                       filters=Filters(doc_type="motie"))
     assert filtered and all(Path(h.source_path).name.startswith("2025-03-12_motie") for h in filtered)
-    dated = index.query(embedder.encode(["waterschappen"], kind="query")[0], 50, date_from=dt.date(2025, 4, 1))
+    dated = _near(con, index, embedder.encode(["waterschappen"], kind="query")[0], 50, date_from=dt.date(2025, 4, 1))
     dates = dict(con.execute("SELECT p.passage_id, d.doc_date FROM passages p JOIN documents d USING (doc_id)").fetchall())
     assert dated and all(dates[p] >= dt.date(2025, 4, 1) for p, _ in dated)
 
 
 def test_the_vector_index_follows_each_change_and_no_more(tmp_path, embedder):
     from pipeline.store import connect
-    from pipeline.vectors import VectorIndex, folder_of, sync
+    from pipeline.index import SearchIndex, folder_of, sync
     box = tmp_path / "box"
     box.mkdir()
     for name in ("2024-06-20_lerarentekort-voortgang.txt", "2024-11-14_ondermijning-voortgang.txt"):
@@ -134,13 +138,13 @@ def test_the_vector_index_follows_each_change_and_no_more(tmp_path, embedder):
     con = connect(db)
     total = con.execute("SELECT count(*) FROM passages").fetchone()[0]
     assert sync(con) == {"added": 0, "removed": 0}  # the ingest synced it
-    assert VectorIndex.open(con).rows == total
+    assert SearchIndex.open(con).rows == total
     con.close()
     (box / "2024-11-14_ondermijning-voortgang.txt").unlink()
     run_batch([box], db, embedder, prune=True)
     con = connect(db)
     left = con.execute("SELECT count(*) FROM passages").fetchone()[0]
-    index = VectorIndex.open(con)
+    index = SearchIndex.open(con)
     assert int(index.live.sum()) == left
     # the pruned paper's rows are dead and nothing is rewritten, unless that leaves half the rows dead
     assert index.rows == (total if 2 * left >= total else left)
@@ -149,29 +153,30 @@ def test_the_vector_index_follows_each_change_and_no_more(tmp_path, embedder):
     with open(folder_of(con) / "live", "ab") as f:
         f.write(b"\x01" * 3)
     assert sync(con) == {"added": 0, "removed": 0}
-    assert VectorIndex.open(con).rows == total
+    assert SearchIndex.open(con).rows == total
     # files rewritten for a later state of the database are not used beside an older copy of it (whose
     # generation differs)
-    con.execute("UPDATE settings SET value = 'other' WHERE key = 'vector_generation'")
-    assert VectorIndex.open(con) is None
-    assert sync(con)["added"] == left and VectorIndex.open(con) is not None  # written anew
+    con.execute("UPDATE settings SET value = 'other' WHERE key = 'index_generation'")
+    assert SearchIndex.open(con) is None
+    assert sync(con)["added"] == left and SearchIndex.open(con) is not None  # written anew
     # a database without its index files, or with an index behind it, still answers (by a scan)
     shutil.rmtree(folder_of(con))
-    assert VectorIndex.open(con) is None
+    assert SearchIndex.open(con) is None
     assert search(con, "lerarentekort", mode="semantic", embedder=embedder)
     assert sync(con)["added"] == left
 
 
 def test_a_query_splits_its_compounds_with_the_stored_lexicon(con):
     from pipeline.compounds import expand, lexicon
+    from pipeline.index import folder_of
     from pipeline.search import _known
     query = "opkomst bij de waterschapsverkiezingen"
     lexicon.cache_clear()  # a process that has not loaded the lexicon looks the words up in the database
-    known = _known(con, query)
+    known = _known(folder_of(con), query)
     assert isinstance(known, set) and lexicon.cache_info().currsize == 0
     assert expand(query, known) == expand(query) == "waterschap verkiezingen"
     lexicon()
-    assert _known(con, query) is None  # once loaded, the process uses its own
+    assert _known(folder_of(con), query) is None  # once loaded, the process uses its own
 
 
 def test_the_same_passage_of_a_paper_stored_twice_is_one_hit():
@@ -211,13 +216,13 @@ def _clustered(con, start: int, n: int, dim: int = 16) -> None:
 
 def test_the_vector_index_probes_the_nearest_lists_and_trains_again_as_the_archive_grows(tmp_path):
     from pipeline.search import _semantic
-    from pipeline.vectors import Meta, VectorIndex, folder_of, sync
+    from pipeline.index import Meta, SearchIndex, folder_of, sync
     con = store.connect(tmp_path / "v.duckdb")
     store.ensure_passages(con, "test-16", 16, "test")
     _clustered(con, 0, 3000)
     assert sync(con)["added"] == 3000
     meta = Meta.read(folder_of(con))
-    index = VectorIndex.open(con, candidates=300)
+    index = SearchIndex.open(con, candidates=300)
     assert len(index.centroids) == 54 and meta.trained_on == 3000  # about the square root of the rows
     rng = np.random.default_rng(1)
     found = 0
@@ -225,9 +230,9 @@ def test_the_vector_index_probes_the_nearest_lists_and_trains_again_as_the_archi
         q = rng.normal(size=16)
         q = (q / np.linalg.norm(q)).tolist()
         exact = {p for p, _ in _semantic(con, q, 16, "TRUE", [], 10)}
-        found += len(exact & {p for p, _ in index.query(q, 10)})
+        found += len(exact & {p for p, _ in _near(con, index, q, 10)})
     assert found >= 90  # recall@10 against the exact scan, reading a tenth of the rows
-    dated = index.query(q, 20, date_from=dt.date(2025, 1, 1))
+    dated = _near(con, index, q, 20, date_from=dt.date(2025, 1, 1))
     dates = dict(con.execute("SELECT p.passage_id, d.doc_date FROM passages p JOIN documents d USING (doc_id)").fetchall())
     assert len(dated) == 20 and all(dates[p] >= dt.date(2025, 1, 1) for p, _ in dated)
     _clustered(con, 3000, 300)  # a night's papers: assigned to the lists there are
@@ -236,4 +241,4 @@ def test_the_vector_index_probes_the_nearest_lists_and_trains_again_as_the_archi
     assert sync(con)["added"] == 12300
     grown = Meta.read(folder_of(con))
     assert grown.generation != meta.generation and grown.trained_on == 12300
-    assert len(VectorIndex.open(con).centroids) == 110
+    assert len(SearchIndex.open(con).centroids) == 110
