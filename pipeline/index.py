@@ -18,7 +18,8 @@ Derived state: `passages` stays the record, and `index_rows` in the database map
 `sync` brings the files up to date after an ingest, touching only what changed: rows are appended for
 new passages, with one postings segment (files first, then the rows that point into them, so that a
 crash leaves at most unreferenced rows and segments, cut off by the next sync), and marked dead for
-passages that changed or left. Past MAX_SEGMENTS the newer segments are merged into one. When half
+passages that changed or left. A large sync writes a segment per POSTINGS_BATCH rows; the smaller
+segments of nightly syncs are merged into one past MAX_SEGMENTS of them. When half
 the rows are dead, the rows have grown fourfold since the centroids were trained, or the keyword
 analysis changed, the files are written anew, under a new generation recorded in both the files and
 the database, so that files never serve a database they were not written for.
@@ -91,7 +92,8 @@ class Meta:
     generation: str  # also in settings.index_generation: files and rows written together, or not used
     trained_on: int  # rows when the centroids were trained
     analysis: str  # keyword.analysis() the postings were written with
-    segments: list[dict] = field(default_factory=list)  # {"name", "end"}: postings of the rows before `end`
+    # {"name", "rows", "end"}: postings of `rows` rows, the last before `end`
+    segments: list[dict] = field(default_factory=list)
     format: int = FORMAT
 
     @classmethod
@@ -337,15 +339,17 @@ def _kill(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
 
 
 def _merge(folder: Path, meta: Meta) -> None:
-    """The segments after the first merged into one, once there are more than MAX_SEGMENTS."""
-    if len(meta.segments) <= MAX_SEGMENTS:
+    """The small segments (of fewer than POSTINGS_BATCH rows) merged into one, once there are more than
+    MAX_SEGMENTS of them: a query looks each term up in every segment."""
+    small = [s for s in meta.segments if s["rows"] < POSTINGS_BATCH]
+    if len(small) <= MAX_SEGMENTS:
         return
-    tail = meta.segments[1:]
     name = f"s{uuid.uuid4().hex[:12]}"
-    keyword.write(folder, name, [keyword.segment_part(keyword.Segment.open(folder, s["name"])) for s in tail])
-    meta.segments = [meta.segments[0], {"name": name, "end": tail[-1]["end"]}]
+    keyword.write(folder, name, [keyword.segment_part(keyword.Segment.open(folder, s["name"])) for s in small])
+    meta.segments = [s for s in meta.segments if s not in small] + [
+        {"name": name, "rows": sum(s["rows"] for s in small), "end": max(s["end"] for s in small)}]
     meta.write(folder)
-    for s in tail:
+    for s in small:
         keyword.remove(folder, s["name"])
 
 
@@ -400,12 +404,14 @@ def sync(con: duckdb.DuckDBPyConnection) -> dict:
         FROM passages p JOIN documents d USING (doc_id)
         WHERE NOT EXISTS (SELECT 1 FROM index_rows v WHERE v.passage_id = p.passage_id)""", [end])
     added = con.execute("SELECT count(*) FROM pending").fetchone()[0]
-    # the postings first, in chunks of several row groups (DuckDB gives each row group a thread)
-    parts, lens = [], np.zeros(added, np.uint32)
+    # the postings first, a segment per chunk of several row groups (DuckDB gives each row group a thread)
+    lens = np.zeros(added, np.uint32)
     for start in range(end, end + added, POSTINGS_BATCH):
         stop = min(start + POSTINGS_BATCH, end + added)
         batch = keyword.postings(con, "pending", start, stop)
-        parts.append((batch["terms"], batch["counts"], batch["rows"], batch["tf"]))
+        name = f"s{uuid.uuid4().hex[:12]}"
+        keyword.write(folder, name, [(batch["terms"], batch["counts"], batch["rows"], batch["tf"])])
+        meta.segments.append({"name": name, "rows": stop - start, "end": stop})
         lens[start - end:stop - end] = batch["lens"]
     offset = int(np.memmap(folder / "ends", dtype=np.uint64, mode="r")[-1]) if end else 0
     for start in range(end, end + added, BATCH):
@@ -428,10 +434,6 @@ def sync(con: duckdb.DuckDBPyConnection) -> dict:
             "types": np.array([meta.types.index(t) if isinstance(t, str) else 255 for t in rows["doc_type"]], np.uint8),
             "lens": lens[start - end:stop - end], "ends": ends, "live": np.ones(stop - start, dtype=np.uint8)},
             b"".join(records))
-    if added:
-        name = f"s{uuid.uuid4().hex[:12]}"
-        keyword.write(folder, name, parts)
-        meta.segments.append({"name": name, "end": end + added})
     meta.write(folder)
     con.execute("INSERT INTO index_rows SELECT * FROM pending")  # the files hold these rows now
     con.execute("DROP TABLE pending")
