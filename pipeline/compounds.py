@@ -72,6 +72,7 @@ def known(path, words) -> set[str]:
             lo, hi = (end + 1, hi) if line < target else (lo, start)
     return found
 
+
 def _head(head: str, lex: frozenset[str]) -> str | None:
     if head in lex:
         return head
