@@ -226,7 +226,7 @@ def replace_embeddings(con: duckdb.DuckDBPyConnection, model: str, dim: int, bac
                        vectors: dict[tuple[str, int], tuple[str, list[float]]]) -> None:
     """Swap in embeddings of another model (its dimension may differ) in one transaction."""
     with transaction(con):
-        mark_stale(con)  # the vector index beside the database holds the old model's vectors
+        mark_stale(con)  # the search index beside the database holds the old model's vectors
         con.execute(f"CREATE TABLE passages_new ({PASSAGE_COLUMNS.format(dim=dim)})")
         rows = con.execute("SELECT doc_id, seq, passage_id, kind, footnote, page, heading, text, char_start, char_end, terms, "
                            "glossary, anchor_seq FROM passages").fetchall()
