@@ -23,6 +23,7 @@ from .errors import IngestError
 from .extract import SUPPORTED, extract, read_bytes, sha256
 from .model import Analysis, Document, Passage
 from .passages import embed_text, make_passages, text_hash
+from .index import SearchIndex
 from .search import update_index
 from .links import store_links
 from .timelimit import TimedPreparer
@@ -371,6 +372,8 @@ def run_batch(paths: list[str | Path], db: str | Path, model: str | Embedder | N
             report(Outcome(path, "pruned" if prune else "missing", doc_id))
         if store.is_stale(con):
             derive(con)
+        elif SearchIndex.open(con) is None:  # its folder deleted, or the database copied without it
+            update_index(con)
     finally:
         con.close()
     return Summary(outcomes)

@@ -132,7 +132,8 @@ def _terms(con, query: str, found: SearchIndex | None):
     """The query's keyword terms, its compounds' parts included (read in SQL, before the scoring, which
     may run on another thread)."""
     if found is None:
-        raise DatabaseError("the search index is behind the passages (an ingest did not finish): "
+        raise DatabaseError("the search index beside the database is missing or behind its passages (an "
+                            "ingest did not finish, or the file was copied without NAME.duckdb.index/): "
                             "run kst ingest again to bring it up to date")
     return keyword.query_terms(con, f"{query} {expand(query, _known(found.folder, query))}")
 

@@ -81,6 +81,7 @@ def test_every_command_of_the_readme_is_shown_by_example():
 def test_command_example_runs(corpus_db, tmp_path, words):
     db = tmp_path / "kamerstukken.duckdb"
     shutil.copy(corpus_db, db)
+    shutil.copytree(f"{corpus_db}.index", f"{db}.index")  # the search index beside it
     args = [str(db) if w == "data/kamerstukken.duckdb" else str(tmp_path / w[5:]) if w.startswith("data/") else
             str(ROOT / w) if w == "corpus" else w for w in words[1:]]
     run = subprocess.run([str(KST), *args], capture_output=True, text=True, timeout=600)

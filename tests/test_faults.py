@@ -219,6 +219,22 @@ def test_derived_state_left_stale_by_a_killed_run_is_rebuilt(tmp_path):
     assert not store.is_stale(con) and search(con, "rekenkundige ondergrens", mode="keyword")
 
 
+def test_a_database_copied_without_its_search_index_gets_it_back_from_the_next_ingest(tmp_path):
+    box, db, copy = tmp_path / "box", tmp_path / "k.duckdb", tmp_path / "kopie.duckdb"
+    box.mkdir()
+    shutil.copy(CORPUS / "2025-04-17_natuurherstel-stikstof.txt", box / "brief.txt")
+    run_batch([box], db, CountingEmbedder())
+    shutil.copy(db, copy)  # the file alone, as a backup or a colleague's copy
+    con = store.connect(copy, read_only=True)
+    with pytest.raises(store.DatabaseError, match="copied without NAME.duckdb.index/.*run kst ingest again"):
+        search(con, "rekenkundige ondergrens", mode="keyword")
+    assert search(con, "rekenkundige ondergrens", mode="semantic", embedder=CountingEmbedder())  # a scan
+    con.close()
+    assert [o.status for o in run_batch([box], copy, CountingEmbedder()).outcomes] == ["unchanged"]
+    con = store.connect(copy, read_only=True)
+    assert search(con, "rekenkundige ondergrens", mode="keyword")
+
+
 KILLER = """
 import sys
 from conftest import CountingEmbedder
