@@ -197,11 +197,13 @@ class SearchIndex:
             return None
         if indexed != stored:
             return None
-        # a long-lived process keeps the index it opened while the files stay as they were
-        stamp = (folder, candidates, meta.generation, *((f.stat().st_mtime_ns, f.stat().st_size)
-                                                         for f in (folder / "meta.json", folder / "live")))
-        if _opened.get(folder, (None,))[0] != stamp:
-            _opened[folder] = (stamp, cls(folder, meta, candidates))
+        try:  # a long-lived process keeps the index it opened while the files stay as they were
+            stamp = (folder, candidates, meta.generation, *((f.stat().st_mtime_ns, f.stat().st_size)
+                                                             for f in (folder / "meta.json", folder / "live")))
+            if _opened.get(folder, (None,))[0] != stamp:
+                _opened[folder] = (stamp, cls(folder, meta, candidates))
+        except (OSError, ValueError):  # files deleted or cut short by hand: the next ingest writes them anew
+            return None
         return _opened[folder][1]
 
     def _record(self, row: int) -> str:
