@@ -298,7 +298,7 @@ def bench_search(path: str, mode: str, queries: list[str], vectors: dict) -> dic
     emb = FixedEmbedder(info["model"], vectors)
     dated = S.Filters(dt.date(2021, 1, 1), dt.date(2022, 12, 31))
     t = time.perf_counter()
-    index = SearchIndex.open(con, S.settings()["vector_candidates"])
+    index = SearchIndex.open(con, S.settings()["vector_probe"])
     opened = time.perf_counter() - t  # opening the stored index
     when = {"date_from": dt.date(2021, 1, 1), "date_to": dt.date(2022, 12, 31)} if "filtered" in mode else {}
     if mode.startswith("keyword"):

@@ -56,21 +56,24 @@ def postings(con: duckdb.DuckDBPyConnection, pending: str, lo: int, hi: int) -> 
     `counts`, and `rows` and `tf` sorted by term and row), and each row's length in terms (`lens`). Each
     distinct word is stemmed once."""
     load_extension(con, "fts")  # stem()
-    # the fields joined by a space: no word spans two of them, and one pass over each passage is faster
-    fields = tokens_sql(f"concat_ws(' ', {', '.join('p.' + f for f in FIELDS)})")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE kw_words AS SELECT row, w FROM (
-        SELECT q.row, unnest({fields}) AS w FROM {pending} q JOIN passages p USING (passage_id)
-        WHERE q.row >= {int(lo)} AND q.row < {int(hi)}) WHERE w <> ''""")
-    # stop words leave with the distinct words, before the join back to every occurrence
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE kw_postings AS
-        SELECT s.term, w.row::INTEGER AS row, least(count(*), 65535)::USMALLINT AS tf
-        FROM kw_words w JOIN (SELECT w, hash(stem(w, '{STEMMER}')) AS term FROM (SELECT DISTINCT w FROM kw_words)
-                              WHERE w NOT IN (SELECT sw FROM keyword_stopwords)) s
-        USING (w) GROUP BY ALL""")
+    # The fields joined by a space (no word spans two of them) are cut at spaces, and each distinct piece is
+    # analysed once: lower case, accents and the pattern act per character, so the pieces' words are fts's
+    # words, at half the cost of analysing every occurrence (which took a third of the build at 1M rows).
+    fields = f"concat_ws(' ', {', '.join('p.' + f for f in FIELDS)})"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE kw_pieces AS SELECT row, piece FROM (
+        SELECT q.row, unnest(string_split({fields}, ' ')) AS piece FROM {pending} q JOIN passages p USING (passage_id)
+        WHERE q.row >= {int(lo)} AND q.row < {int(hi)}) WHERE piece <> ''""")
+    # stop words leave with the distinct pieces' words, before the join back to every occurrence
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE kw_terms AS SELECT piece, hash(stem(w, '{STEMMER}')) AS term FROM (
+        SELECT piece, unnest({tokens_sql('piece')}) AS w FROM (SELECT DISTINCT piece FROM kw_pieces))
+        WHERE w <> '' AND w NOT IN (SELECT sw FROM keyword_stopwords)""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE kw_postings AS
+        SELECT t.term, p.row::INTEGER AS row, least(count(*), 65535)::USMALLINT AS tf
+        FROM kw_pieces p JOIN kw_terms t USING (piece) GROUP BY ALL""")
     runs = con.execute("SELECT term, count(*) AS n FROM kw_postings GROUP BY term ORDER BY term").fetchnumpy()
     p = con.execute("SELECT row, tf FROM kw_postings ORDER BY term, row").fetchnumpy()  # the terms fetched once each
-    con.execute("DROP TABLE kw_words")
-    con.execute("DROP TABLE kw_postings")
+    for table in ("kw_pieces", "kw_terms", "kw_postings"):
+        con.execute(f"DROP TABLE {table}")
     out = {"terms": np.asarray(runs["term"], np.uint64), "counts": np.asarray(runs["n"], np.int64),
            "rows": np.asarray(p["row"], np.int32), "tf": np.asarray(p["tf"], np.uint16)}
     out["lens"] = np.bincount(out["rows"] - lo, weights=out["tf"], minlength=hi - lo).astype(np.uint32)

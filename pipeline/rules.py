@@ -39,7 +39,7 @@ SHAPES: dict[str, dict] = {
                                  "prefixes?": [{"model": Pattern, "query": str, "passage": str}]},
                        "search": {"passage_tokens": int, "bm25_k1": float, "bm25_b": float, "rrf_k": int,
                                   "keyword_weight": float, "semantic_weight": float, "depth": int,
-                                  "vector_candidates": int}},
+                                  "vector_probe": int}},
     "motions.toml": {"mention": {"head": Pattern, "anaphor": Pattern, "bare": Pattern},
                      "names": {"particle": Pattern, "surname": Pattern, "separator": Pattern, "not_names": [str]},
                      "negation": {"pattern": Pattern},

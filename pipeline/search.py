@@ -253,7 +253,7 @@ def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", lim
     filters = filters or Filters()
     cfg = settings()
     depth = max(limit, cfg["depth"])
-    found = index or SearchIndex.open(con, cfg["vector_candidates"])
+    found = index or SearchIndex.open(con, cfg["vector_probe"])
     allowed = found.allowed(con, filters.date_from, filters.date_to, filters.doc_type, filters.doc_ids(con)) \
         if found else None
     rows: dict[str, int] = {}  # the index's rows of the passages ranked, whose records the hits read
