@@ -228,6 +228,7 @@ class SearchIndex:
         self.n = int(alive.sum())
         self.alive = None if self.n == self.rows else alive  # None: no row is dead
         self.avgdl = float(self.lens[alive].sum(dtype=np.float64)) / self.n if self.n else 0.0
+        self.norms: dict[tuple[float, float], np.ndarray] = {}  # keyword.norm() per (k1, b), at first use
 
     @classmethod
     def open(cls, con: duckdb.DuckDBPyConnection, probe: int = 40) -> SearchIndex | None:
@@ -301,7 +302,9 @@ class SearchIndex:
         """The k best rows for `terms` (`keyword.query_terms()`) by BM25 among those `allowed` (see `allowed()`)."""
         if not self.n:
             return []
-        scores = keyword.score(self.segments, terms, self.alive, self.lens, self.n, self.avgdl, k1, b, self.rows)
+        if (k1, b) not in self.norms:
+            self.norms[(k1, b)] = keyword.norm(self.lens, self.avgdl, k1, b)
+        scores = keyword.score(self.segments, terms, self.alive, self.norms[(k1, b)], self.n, k1, self.rows)
         if allowed is not None:
             scores[~allowed] = 0
         # a threshold from every 64th score: the rows above it hold the k best (ties included), checked, else

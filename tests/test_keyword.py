@@ -42,7 +42,8 @@ def _ours(con, query: str, k: int, **filters) -> list[tuple[str, float]]:
 
 def _same(ours, theirs) -> None:
     assert [p for p, _ in ours] == [p for p, _ in theirs]
-    assert all(abs(a - b) <= 1e-9 * max(1.0, abs(b)) for (_, a), (_, b) in zip(ours, theirs))
+    # scores summed in float32: equal to fts's float64 to about seven digits
+    assert all(abs(a - b) <= 1e-6 * max(1.0, abs(b)) for (_, a), (_, b) in zip(ours, theirs))
 
 
 @pytest.fixture()
