@@ -174,9 +174,13 @@ def bench_embed_raw(paths: list[str], limit: int) -> dict:
 
 
 def bench_cli(db: str, args: list[str], repeat: int = 3) -> float:
-    """Seconds for a whole `kst` process from a cold shell (best of `repeat`)."""
+    """Seconds for a whole `kst` process from a cold shell (best of `repeat`, after a first run). Python
+    as a user has it: writing bytecode caches (an environment with PYTHONDONTWRITEBYTECODE, as this
+    machine's, compiles the project's modules in every process, some 50 ms)."""
     kst = Path(sys.executable).with_name("kst")
-    return timed(lambda: subprocess.run([str(kst), *args, "--db", db], check=True, capture_output=True),
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([str(kst), *args, "--db", db], check=True, capture_output=True, env=env)
+    return timed(lambda: subprocess.run([str(kst), *args, "--db", db], check=True, capture_output=True, env=env),
                  repeat=repeat)
 
 

@@ -227,7 +227,8 @@ class SearchIndex:
         alive = self.live.astype(bool)
         self.n = int(alive.sum())
         self.alive = None if self.n == self.rows else alive  # None: no row is dead
-        self.avgdl = float(self.lens[alive].sum(dtype=np.float64)) / self.n if self.n else 0.0
+        lens = self.lens if self.alive is None else self.lens[alive]
+        self.avgdl = float(lens.sum(dtype=np.float64)) / self.n if self.n else 0.0
         self.norms: dict[tuple[float, float], np.ndarray] = {}  # keyword.norm() per (k1, b), at first use
 
     @classmethod

@@ -183,12 +183,13 @@ def connect(path: str | Path, read_only: bool = False, wait: float = 0.0) -> duc
 
 
 def _check_ours(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
-    tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables "
-                                        "WHERE table_schema = 'main'").fetchall()}
+    # one catalog query (information_schema's views took 20 ms of every cold command)
+    columns = con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                          "WHERE schema_name = 'main' AND database_name = current_database()").fetchall()
+    tables = {t for t, _ in columns}
     if not tables:
         return  # new and empty
-    ours = "documents" in tables and {"doc_id", "sha256", "pipeline_version"} <= {c for (c,) in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'documents'").fetchall()}
+    ours = {"doc_id", "sha256", "pipeline_version"} <= {c for t, c in columns if t == "documents"}
     if not ours or "settings" not in tables:
         raise DatabaseError(f"{path} is a DuckDB database of another application (tables: "
                             f"{', '.join(sorted(tables)[:5])}{' …' if len(tables) > 5 else ''}); kst leaves it untouched")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import duckdb
+
 import pytest
 
 from conftest import CORPUS
@@ -154,3 +156,22 @@ def test_filters_by_paper_hold_in_search(con):
     hits = search(con, "waterschappen", mode="keyword", filters=Filters(doc=name))
     assert hits and all(h.source_path.endswith(name) for h in hits)
     assert search(con, "waterschappen", mode="keyword", filters=Filters(doc="geen-zo-n-bestand.txt")) == []
+
+
+def test_a_query_is_stemmed_as_fts_stems_the_index():
+    """The query's stems come from PyStemmer (no fts extension in a cold process), the postings' from fts's
+    stem(): the two must agree on every Dutch word form spaCy knows, or a query would miss its passages."""
+    from pipeline.compounds import vocabulary
+    words = sorted(vocabulary())
+    assert len(words) > 100_000
+    con = duckdb.connect()
+    store.load_extension(con, "fts")
+    store.word_table(con, "words", "w", words)
+    theirs = dict(con.execute("SELECT w, stem(w, 'dutch') FROM words").fetchall())
+    ours = dict(zip(words, keyword._stemmer().stemWords(words)))
+    assert len(theirs) == len(words)
+    assert [w for w in words if ours[w] != theirs[w]] == []
+    text = "De Staatssecretaris informeert de Kamer vóór 1 juli 2026 over café-subsidies (zie 31765-884)."
+    fts = con.execute(f"SELECT DISTINCT hash(stem(w, 'dutch')) AS t FROM (SELECT unnest({keyword.tokens_sql('?')}) AS w) "
+                      "WHERE w <> ''", [text]).fetchnumpy()["t"]
+    assert sorted(keyword.query_terms(con, text)) == sorted(fts)
