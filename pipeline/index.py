@@ -8,8 +8,8 @@ hit shows, JSON, in `records`, ending at `ends`) and a live flag. The keyword po
 files under the same row numbers (`keyword.py`).
 
 A semantic query ranks the centroids, takes the nearest lists until they hold as many rows the filters
-let through as `vector_probe` lists hold on average, ranks those on their int8 codes, and scores the best of them again on
-their float16 vectors. The centroids (spherical k-means over a sample of the vectors) and the int8
+let through as `vector_probe` lists hold on average, ranks those on their int8 codes, and scores the
+best of them again on their float16 vectors. The centroids (spherical k-means over a sample of the vectors) and the int8
 scales are trained when the files are written anew (`centroids.npz`). Numpy converts int8 to float32
 some forty times faster than float16. A hit is read from its record: DuckDB spends milliseconds on
 each row it fetches from a compressed column, a slice of a file costs microseconds.
@@ -170,9 +170,9 @@ def _groups(centroids: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
 
 def _nearest_list(vectors: np.ndarray, centroids: np.ndarray, groups) -> np.ndarray:
     """Each vector's nearest centroid, sought among the centroids of its TOP_GROUPS nearest groups: comparing
-    every vector with every centroid cost N·√N products (15 s of a 1M build, 66 s at 3M); this costs a fifth
-    of that at 1M, and 98.8 % of the rows there got the list an exhaustive search gives (the others one a
-    hair further)."""
+    every vector with every centroid costs N·√N products (15 s of a 1M build); this costs a fifth of that at
+    1M, and 98.8 % of the rows there got the list an exhaustive search gives (the others one a hair
+    further)."""
     centres, members = groups
     if not len(centres):
         return np.argmax(vectors @ centroids.T, axis=1)

@@ -175,7 +175,7 @@ def score(segments: list[Segment], terms: np.ndarray, live: np.ndarray | None, n
     for term in terms:
         found = [s.postings(term) for s in segments]
         if live is not None:
-            found = [(rows[keep], tf[keep]) for rows, tf in found if len(rows) for keep in [live[rows].astype(bool)]]
+            found = [(rows[live[rows] > 0], tf[live[rows] > 0]) for rows, tf in found]
         df = sum(len(rows) for rows, _ in found)
         if not df:
             continue
