@@ -242,3 +242,25 @@ def test_the_vector_index_probes_the_nearest_lists_and_trains_again_as_the_archi
     grown = Meta.read(folder_of(con))
     assert grown.generation != meta.generation and grown.trained_on == 12300
     assert len(SearchIndex.open(con).centroids) == 110
+
+
+def test_a_new_rows_list_is_sought_within_the_nearest_groups_of_centroids():
+    """The build compares a row with the centroids of its three nearest groups only: the list it gets is the
+    best within those groups, and nearly always the one an exhaustive search gives."""
+    from pipeline.index import TOP_GROUPS, _groups, _nearest_list, _train
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(40, 32))
+    vectors = (centres[rng.integers(0, 40, 20_000)] + rng.normal(scale=0.6, size=(20_000, 32))).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    centroids = _train(vectors[::5], 400)["centroids"]
+    groups = _groups(centroids)
+    assert 15 <= len(groups[0]) <= 25 and sorted(np.concatenate(groups[1])) == list(range(400))  # √k groups
+    lists = _nearest_list(vectors, centroids, groups)
+    exhaustive = np.argmax(vectors @ centroids.T, axis=1)
+    assert (lists == exhaustive).mean() >= 0.95
+    scores = vectors @ centroids.T
+    top = np.argsort(-(vectors @ groups[0].T), axis=1)[:, :TOP_GROUPS]
+    within = [np.concatenate([groups[1][g] for g in row]) for row in top[:200]]
+    assert all(lists[i] == held[np.argmax(scores[i, held])] for i, held in enumerate(within))
+    assert (_nearest_list(vectors, centroids[:10], _groups(centroids[:10])) == np.argmax(vectors @ centroids[:10].T,
+                                                                                          axis=1)).all()  # few: all
