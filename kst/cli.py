@@ -22,7 +22,6 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from pipeline import model
 from pipeline.config import DEFAULT_DB, config
@@ -230,6 +229,7 @@ def commitments(open_only: bool = typer.Option(False, "--open", help="only promi
     if as_json:
         sys.stdout.write(json.dumps(rows[:limit], ensure_ascii=False, default=str) + "\n")
         return
+    from rich.table import Table  # here, not at the top: a search need not load it
     table = Table(title=f"{len(rows)} commitments" + (f" (first {limit})" if len(rows) > limit else ""))
     for column in ("deadline", "overdue", "promise", "paper", "ministry"):
         table.add_column(column)
@@ -251,6 +251,7 @@ def motions(disposition: Optional[Disposition] = typer.Option(None, "--dispositi
     if as_json:
         sys.stdout.write(json.dumps(rows[:limit], ensure_ascii=False, default=str) + "\n")
         return
+    from rich.table import Table
     table = Table(title=f"{len(rows)} motion mentions" + (f" (first {limit})" if len(rows) > limit else ""))
     for column in ("paper", "motion", "movers", "disposition", "sentence"):
         table.add_column(column)
@@ -323,6 +324,7 @@ def export(folder: Path = typer.Argument(..., help="folder for NAME.parquet or N
 def stats(db: Optional[str] = DbOpt, wait: float = WaitOpt) -> None:
     """Rows per table, and documents per type."""
     con = reader(db, wait)
+    from rich.table import Table
     table = Table(title=f"{db or db_option()}")
     table.add_column("table")
     table.add_column("rows", justify="right")
