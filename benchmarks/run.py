@@ -179,9 +179,11 @@ def bench_cli(db: str, args: list[str], repeat: int = 3) -> float:
     machine's, compiles the project's modules in every process, some 50 ms)."""
     kst = Path(sys.executable).with_name("kst")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run([str(kst), *args, "--db", db], check=True, capture_output=True, env=env)
-    return timed(lambda: subprocess.run([str(kst), *args, "--db", db], check=True, capture_output=True, env=env),
-                 repeat=repeat)
+
+    def run():
+        subprocess.run([str(kst), *args, "--db", db], check=True, capture_output=True, env=env)
+    run()
+    return timed(run, repeat=repeat)
 
 
 # -- end to end ----------------------------------------------------------------------------------

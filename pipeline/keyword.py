@@ -4,9 +4,10 @@ DuckDB's fts index cannot follow inserts (it was rebuilt whole after every inges
 scores every passage for each query; postings kept in DuckDB tables followed inserts, but reading a
 common term's postings back cost tens of milliseconds. Here the analysis is still fts's own, in SQL
 (its tokenizer expression, its Snowball `stem()`, our stop words, the fields heading, text and
-terms), and so is BM25 (`tests/test_keyword.py` checks the scores against `match_bm25`); the
-postings are written to files by the search index (`index.py`), one segment per sync, under the
-index's row numbers.
+terms; a query's words go through the same Snowball stemmer in PyStemmer), and so is BM25
+(`tests/test_keyword.py` checks the scores against `match_bm25`); the postings are written to files
+by the search index (`index.py`), a segment per sync or per 200,000 rows of one, under the index's
+row numbers.
 
 A segment is four files: its terms (DuckDB's `hash()` of the stem, sorted), where each term's
 postings start, and the postings, rows ascending within a term: row (int32) and term frequency
@@ -175,7 +176,8 @@ def score(segments: list[Segment], terms: np.ndarray, live: np.ndarray | None, n
     for term in terms:
         found = [s.postings(term) for s in segments]
         if live is not None:
-            found = [(rows[live[rows] > 0], tf[live[rows] > 0]) for rows, tf in found]
+            kept = [live[rows] > 0 for rows, _ in found]
+            found = [(rows[k], tf[k]) for (rows, tf), k in zip(found, kept)]
         df = sum(len(rows) for rows, _ in found)
         if not df:
             continue

@@ -6,7 +6,6 @@ import datetime as dt
 import shutil
 
 import duckdb
-
 import pytest
 
 from conftest import CORPUS
