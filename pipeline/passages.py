@@ -1,8 +1,10 @@
 """Structure-aware chunks for search: whole paragraphs packed under their heading.
 
 A passage never crosses a heading; a paragraph longer than the limit is split
-at sentence ends. Footnotes are passages of their own, kept out of the body and
-linked to the body passage that holds their marker.
+at sentence ends. In a paper of questions and answers a passage starts where the
+Kamer asks, and the answer's heading ("Antwoord 3") does not end it: a question
+and its answer are one passage. Footnotes are passages of their own, kept out of
+the body and linked to the body passage that holds their marker.
 """
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from typing import Callable
 
 from .acronyms import definitions, expansions
 from .compounds import expand
-from .model import Document, Passage
+from .model import BlockKind, Document, Passage
+from .voice import kamer_turns
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'‘“(])")
 
@@ -68,16 +71,31 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
             passages.append(Passage(len(passages), group[0][3], heading, text, group[0][1], group[-1][2]))
             group.clear()
 
+    # A hit that shows the question beside its answer is what a reader wants, and the question's words
+    # describe the answer better than anything else the encoder and the keyword index get. (Carrying the
+    # question into the answer's later passages as well ranked worse on held-out Kamervragen: 0.748
+    # against 0.775 MRR@10; it drew them away from what the answer says.)
+    asks = {start for start, _ in kamer_turns(doc.blocks, doc.meta.doc_type)}
+    exchange = False
     for block in doc.blocks:
-        if block.kind == "heading":
-            flush()
-            heading = block.text
-            continue
-        for text, start in _pieces(block.text, block.start, lambda t: fits(heading, t)):
-            candidate = "\n\n".join([*(g[0] for g in group), text])
-            if group and not fits(heading, candidate):
+        cuts = sorted(a for a in asks if block.start < a < block.end)  # "… ? Vraag 4 Hoe …" on one line
+        for start, end in zip([block.start, *cuts], [*cuts, block.end]):
+            if start in asks:
                 flush()
-            group.append((text, start, start + len(text), block.page))
+                exchange = True
+            part = block.text[start - block.start:end - block.start].strip()
+            if not part:
+                continue
+            start = block.text.index(part, start - block.start) + block.start
+            if block.kind == BlockKind.HEADING and not (exchange and group):
+                flush()
+                heading = part
+                continue
+            for text, at in _pieces(part, start, lambda t: fits(heading, t)):
+                candidate = "\n\n".join([*(g[0] for g in group), text])
+                if group and not fits(heading, candidate):
+                    flush()
+                group.append((text, at, at + len(text), block.page))
     flush()
     body = list(passages)
     for note in doc.footnotes:

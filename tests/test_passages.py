@@ -1,0 +1,51 @@
+"""Passages of a paper of questions and answers, in the shapes converters write it: a question and its
+answer are one passage, and the next question starts the next one."""
+import pytest
+
+from pipeline.extract import extract
+from pipeline.passages import make_passages
+
+HEAD = ("Tweede Kamer der Staten-Generaal\n\nAanhangsel van de Handelingen\n\n"
+        "Vragen van het lid Veenstra (CDA) aan de Minister van Infrastructuur en Waterstaat over de "
+        "verzilting van polders (ingezonden 3 maart 2025).\n\n"
+        "Antwoord van Minister Dijkhuizen (Infrastructuur en Waterstaat) (ontvangen 2 april 2025).")
+PAIRS = [("Hoeveel innamepunten voor drinkwater lagen vorige zomer langer dan een week stil door zout water?",
+          "Vier innamepunten langs de Lek lagen samen 23 dagen stil. Drinkwaterbedrijven konden leveren dankzij hun voorraden."),
+         ("Welke maatregelen neemt u om de zoetwateraanvoer naar het westen zeker te stellen?",
+          "De capaciteit van de Kleinschalige Wateraanvoer wordt in 2026 verdubbeld. Daarnaast onderzoeken wij een extra inlaat bij Gouda."),
+         ("Bent u bereid de Kamer te informeren over de uitkomsten van dat onderzoek?",
+          "Ja. Ik informeer uw Kamer voor de zomer over de uitkomsten.")]
+
+
+def paper(shape: str) -> str:
+    if shape == "headings":  # a word processor's text: "Vraag 1" and "Antwoord 1" on lines of their own
+        body = "\n\n".join(f"Vraag {i}\n\n{q}\n\nAntwoord {i}\n\n{a}" for i, (q, a) in enumerate(PAIRS, 1))
+    elif shape == "inline":  # officielebekendmakingen PDFs: the label opens the paragraph
+        body = "\n\n".join(f"Vraag {i} {q}\n\nAntwoord {i} {a}" for i, (q, a) in enumerate(PAIRS, 1))
+    else:  # a converter that lost the paragraph breaks: one line per page
+        body = " ".join(f"Vraag {i} {q} Antwoord {i} {a}" for i, (q, a) in enumerate(PAIRS, 1))
+    return f"{HEAD}\n\n{body}\n"
+
+
+@pytest.mark.parametrize("shape", ["headings", "inline", "one-line"])
+def test_a_question_and_its_answer_are_one_passage(tmp_path, shape):
+    path = tmp_path / "aanhangsel.txt"
+    path.write_text(paper(shape), encoding="utf-8")
+    doc = extract(path)
+    assert doc.meta.doc_type == "antwoord kamervragen"
+    body = [p for p in make_passages(doc, lambda t: len(t.split()) * 3 // 2, 384) if p.kind == "body"]
+    for q, a in PAIRS:
+        holding = [p for p in body if q in p.text]
+        assert len(holding) == 1 and a.split(". ")[0] in holding[0].text, (q, [p.text for p in body])
+    assert all(sum(q in p.text for q, _ in PAIRS) <= 1 for p in body)  # the next question starts a passage
+
+
+def test_a_letters_headings_still_end_passages(tmp_path):
+    path = tmp_path / "brief.txt"
+    path.write_text("Geachte voorzitter,\n\nMet deze brief informeer ik u over het zoetwaterbeleid.\n\n"
+                    "Verzilting\n\nDe zoutindringing langs de Lek neemt toe.\n\n"
+                    "Aanvoer\n\nDe Kleinschalige Wateraanvoer wordt uitgebreid.\n", encoding="utf-8")
+    body = [p for p in make_passages(extract(path), lambda t: len(t.split()), 384) if p.kind == "body"]
+    assert [(p.heading, p.text) for p in body][-2:] == [
+        ("Verzilting", "De zoutindringing langs de Lek neemt toe."),
+        ("Aanvoer", "De Kleinschalige Wateraanvoer wordt uitgebreid.")]
