@@ -18,7 +18,8 @@ from pathlib import Path
 
 from pipeline import search as S
 from pipeline.embed import Embedder
-from pipeline.store import connect, embedding_model
+from pipeline.index import SearchIndex
+from pipeline.store import connect
 
 GRID = {"rrf_k": [1, 5, 10, 15, 20, 60], "keyword_weight": [1.0],
         "semantic_weight": [0.2, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0]}
@@ -32,11 +33,16 @@ def fold(text: str) -> str:
 def lists(db: str, queries: list[dict], depth: int) -> list[dict]:
     """Per query: the citation, keyword and semantic rankings, and which passages are relevant."""
     con = connect(db, read_only=True)
-    info = embedding_model(con)
-    emb = Embedder(info["model"])
+    found = SearchIndex.open(con, S.settings()["vector_probe"])
+    every = found.allowed(con, None, None, None, None)
+    emb = Embedder(found.meta.model)
     vectors = emb.encode([q["query"] for q in queries], kind="query")
     rows = con.execute("SELECT p.passage_id, d.source_path, p.text FROM passages p JOIN documents d USING (doc_id)")
     passages = {pid: (Path(src).name, fold(text)) for pid, src, text in rows.fetchall()}
+
+    def named(ranked: list[tuple[int, float]]) -> list[tuple[str, float]]:
+        return [(found.passage_id(row), score) for row, score in ranked]
+
     out = []
     for q, vec in zip(queries, vectors):
         ids = S.citation_ids(q["query"])
@@ -44,8 +50,8 @@ def lists(db: str, queries: list[dict], depth: int) -> list[dict]:
                     if any(name == r["doc"] and fold(r["contains"]) in text for r in q["relevant"])}
         out.append({"query": q["query"], "relevant": relevant,
                     "exact": S._citing(con, ids, "TRUE", [], depth) if ids else [],
-                    "keyword": S._keyword(con, q["query"], S.Filters(), depth),
-                    "semantic": S._semantic(con, vec, info["dim"], "TRUE", [], depth)})
+                    "keyword": named(S._keyword(found, S._terms(con, q["query"], found), depth, every)),
+                    "semantic": named(found.nearest(vec, depth, every))})
     con.close()
     return out
 
