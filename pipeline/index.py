@@ -264,9 +264,20 @@ class SearchIndex:
         """The fields a hit shows of the passage in `row`."""
         return dict(zip(RECORD_FIELDS, json.loads(self._record(row))))
 
+    def fields(self, row: int, n: int) -> list:
+        """The first `n` fields of the record in `row` (PASSAGE_FIELDS), decoded without the rest: the text."""
+        record, pos, out = self._record(row), 1, []
+        for _ in range(n):
+            value, pos = _DECODER.raw_decode(record, pos)
+            out.append(value)
+            pos += 1  # the comma
+        return out
+
     def passage_id(self, row: int) -> str:
-        """The passage in `row` (the first field of its record, decoded alone)."""
-        return _DECODER.raw_decode(self._record(row), 1)[0]
+        return self.fields(row, 1)[0]
+
+    def is_footnote(self, row: int) -> bool:
+        return self.fields(row, PASSAGE_FIELDS.index("kind") + 1)[-1] == "footnote"
 
     def allowed(self, con: duckdb.DuckDBPyConnection, date_from: dt.date | None = None,
                 date_to: dt.date | None = None, doc_type: str | None = None,

@@ -186,11 +186,13 @@ def _semantic(con, vector: list[float], dim: int, filt: str, args: list, k: int)
     return con.execute(sql, [*args, k]).fetchall()
 
 
-def _fuse(lists: list[tuple[float, list[tuple[str, float]]]], rrf_k: int) -> list[tuple[str, float]]:
+def _fuse(lists: list[tuple[float, list[tuple[str, float]]]], rrf_k: int, notes: set[str] = frozenset(),
+          note_weight: float = 1.0) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion; the passages in `notes` (footnotes) count `note_weight` times."""
     scores: dict[str, float] = {}
     for weight, ranked in lists:
         for rank, (pid, _) in enumerate(ranked, start=1):
-            scores[pid] = scores.get(pid, 0.0) + weight / (rrf_k + rank)
+            scores[pid] = scores.get(pid, 0.0) + weight * (note_weight if pid in notes else 1.0) / (rrf_k + rank)
     return sorted(scores.items(), key=lambda x: (-x[1], x[0]))
 
 
@@ -286,8 +288,12 @@ def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", lim
             vector = embedder.encode([query], kind="query")[0]
             sem = named(found.nearest(vector, depth, allowed)) if found else _semantic(con, vector, info["dim"],
                                                                                          filt, args, depth)
-        ranked = sem if scoring is None else _fuse(
-            [(cfg["keyword_weight"], named(scoring.result())), (cfg["semantic_weight"], sem)], cfg["rrf_k"])
+        if scoring is None:
+            ranked = sem
+        else:
+            lists = [(cfg["keyword_weight"], named(scoring.result())), (cfg["semantic_weight"], sem)]
+            notes = {pid for pid, row in rows.items() if found.is_footnote(row)}
+            ranked = _fuse(lists, cfg["rrf_k"], notes, cfg["footnote_weight"])
     seen = {pid for pid, _ in exact}
     ranked = [(pid, 1.0 + s) for pid, s in exact] + [(pid, s) for pid, s in ranked if pid not in seen]
     ranked = ranked[:2 * limit]

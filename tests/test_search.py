@@ -268,11 +268,20 @@ def test_a_new_rows_list_is_sought_within_the_nearest_groups_of_centroids():
 
 def test_our_query_set_ranks_as_the_readme_says(corpus_db):
     """benchmarks/queries/corpus.jsonl through the fusion tuning tool (which must keep working with the
-    index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.88 (the README's
-    0.906, less two queries moved from first to second place)."""
+    index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.90 (the README's
+    0.926, less two queries moved from first to second place)."""
     from tools.tune_fusion import lists, modes, mrr
     queries = [json.loads(line) for line in (CORPUS.parent / "benchmarks/queries/corpus.jsonl").read_text().splitlines()]
     entries = lists(str(corpus_db), queries, S.settings()["depth"])
     assert all(e["relevant"] for e in entries)  # every query's passage exists
     score = {m: mrr(entries, f) for m, f in modes(S.settings()).items()}
-    assert score["hybrid"] >= max(score["keyword"], score["semantic"]) and score["hybrid"] >= 0.88, score
+    assert score["hybrid"] >= max(score["keyword"], score["semantic"]) and score["hybrid"] >= 0.90, score
+
+
+def test_a_footnote_counts_less_than_the_body_in_fusion():
+    """A footnote ranked first by keywords and a body passage ranked first by meaning: the body wins,
+    where with equal weights the footnote (first on both lists it shares) would."""
+    keyword, semantic = [("note", 9.0), ("body", 8.0)], [("body", 0.9), ("note", 0.8)]
+    fused = S._fuse([(1.0, keyword), (1.0, semantic)], 15)
+    assert fused[0][1] == fused[1][1]  # a tie, broken by name
+    assert [pid for pid, _ in S._fuse([(1.0, keyword), (1.0, semantic)], 15, {"note"}, 0.5)] == ["body", "note"]

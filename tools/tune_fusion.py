@@ -22,7 +22,7 @@ from pipeline.index import SearchIndex
 from pipeline.store import connect
 
 GRID = {"rrf_k": [1, 5, 10, 15, 20, 60], "keyword_weight": [1.0],
-        "semantic_weight": [0.2, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0]}
+        "semantic_weight": [0.2, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0], "footnote_weight": [0.25, 0.5, 1.0]}
 
 
 def fold(text: str) -> str:
@@ -39,6 +39,7 @@ def lists(db: str, queries: list[dict], depth: int) -> list[dict]:
     vectors = emb.encode([q["query"] for q in queries], kind="query")
     rows = con.execute("SELECT p.passage_id, d.source_path, p.text FROM passages p JOIN documents d USING (doc_id)")
     passages = {pid: (Path(src).name, fold(text)) for pid, src, text in rows.fetchall()}
+    notes = {pid for (pid,) in con.execute("SELECT passage_id FROM passages WHERE kind = 'footnote'").fetchall()}
 
     def named(ranked: list[tuple[int, float]]) -> list[tuple[str, float]]:
         return [(found.passage_id(row), score) for row, score in ranked]
@@ -48,7 +49,7 @@ def lists(db: str, queries: list[dict], depth: int) -> list[dict]:
         ids = S.citation_ids(q["query"])
         relevant = {pid for pid, (name, text) in passages.items()
                     if any(name == r["doc"] and fold(r["contains"]) in text for r in q["relevant"])}
-        out.append({"query": q["query"], "relevant": relevant,
+        out.append({"query": q["query"], "relevant": relevant, "notes": notes,
                     "exact": S._citing(con, ids, "TRUE", [], depth) if ids else [],
                     "keyword": named(S._keyword(found, S._terms(con, q["query"], found), depth, every)),
                     "semantic": named(found.nearest(vec, depth, every))})
@@ -68,8 +69,8 @@ def mrr(entries: list[dict], fuse) -> float:
 
 def modes(cfg: dict) -> dict:
     return {"keyword": lambda e: e["keyword"], "semantic": lambda e: e["semantic"],
-            "hybrid": lambda e: S._fuse([(cfg["keyword_weight"], e["keyword"]),
-                                         (cfg["semantic_weight"], e["semantic"])], cfg["rrf_k"])}
+            "hybrid": lambda e: S._fuse([(cfg["keyword_weight"], e["keyword"]), (cfg["semantic_weight"], e["semantic"])],
+                                        cfg["rrf_k"], e["notes"], cfg["footnote_weight"])}
 
 
 def main() -> None:
