@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from enum import Enum
+from functools import cache
 from pathlib import Path
 from typing import Optional
 
@@ -21,7 +22,6 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import typer
-from rich.console import Console
 
 from pipeline import model
 from pipeline.config import DEFAULT_DB, config
@@ -31,8 +31,20 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dutch parlia
                   epilog="Exit status: 0 done; 1 a document failed (the others are stored); 2 bad usage, an unknown "
                          "value, an encoder not on this machine, or a database kst must not or cannot use now. "
                          "Every error is one line on stderr.")
-err = Console(stderr=True, soft_wrap=True)  # an error is one line, however narrow the terminal
-out = Console(soft_wrap=True)  # a reported file is one line, greppable
+
+
+
+# rich's consoles, made at first use: importing rich is 30 ms of a cold `kst search`, which needs none
+@cache
+def err():
+    from rich.console import Console
+    return Console(stderr=True, soft_wrap=True)  # an error is one line, however narrow the terminal
+
+
+@cache
+def out():
+    from rich.console import Console
+    return Console(soft_wrap=True)  # a reported file is one line, greppable
 
 
 def db_option() -> str:
@@ -62,7 +74,7 @@ class Waiting(logging.Handler):
     """The library says on the `kamerstukken` logger when it waits for the database; the user sees one line."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        err.print(f"[yellow]waiting[/yellow] {record.getMessage()}", highlight=False)
+        err().print(f"[yellow]waiting[/yellow] {record.getMessage()}", highlight=False)
 
 
 Runner = choices("default", "dask")
@@ -107,7 +119,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or fold
 
     from pipeline import ingest as library
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=err, transient=True) as progress:
+                  TextColumn("{task.description}"), console=err(), transient=True) as progress:
         bar = progress.add_task("loading the pipeline", total=None)
 
         def on_outcome(o, total):
@@ -121,25 +133,25 @@ def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or fold
         else:  # status checks and pruning take a fraction of a second; starting Prefect takes seconds
             summary = library.run_batch(paths, db, model, on_outcome=on_outcome, prune=prune)
     t = summary.totals()
-    out.print(f"documents: {summary.count('new')} new, {summary.count('changed')} changed, "
+    out().print(f"documents: {summary.count('new')} new, {summary.count('changed')} changed, "
               f"{summary.count('unchanged')} unchanged, {summary.count('failed')} failed, "
               f"{summary.count('skipped')} skipped"
               + (f", {summary.count('moved')} moved" if summary.count("moved") else "")
               + (f", {summary.count('missing')} missing" if summary.count("missing") else "")
               + (f", {summary.count('pruned')} pruned" if summary.count("pruned") else ""))
-    out.print(", ".join(f"{k}: {v}" for k, v in t.items()))
+    out().print(", ".join(f"{k}: {v}" for k, v in t.items()))
     for o in summary.outcomes:
         if o.status == "failed":
-            out.print(f"[red]failed[/red] {o.path}: {o.stage}: {o.error}", highlight=False)
+            out().print(f"[red]failed[/red] {o.path}: {o.stage}: {o.error}", highlight=False)
         elif o.status == "skipped":
-            out.print(f"[yellow]skipped[/yellow] {o.path}: {o.error}", highlight=False)
+            out().print(f"[yellow]skipped[/yellow] {o.path}: {o.error}", highlight=False)
         elif o.status == "missing":
-            out.print(f"[yellow]missing[/yellow] {o.path}: stored, but the file is gone (--prune deletes it)",
+            out().print(f"[yellow]missing[/yellow] {o.path}: stored, but the file is gone (--prune deletes it)",
                       highlight=False)
         for w in o.warnings:
-            out.print(f"[yellow]suspect[/yellow] {o.path}: {w} (see document_checks)", highlight=False)
+            out().print(f"[yellow]suspect[/yellow] {o.path}: {w} (see document_checks)", highlight=False)
     for note in summary.notes():
-        out.print(f"[cyan]note[/cyan] {note}", highlight=False)
+        out().print(f"[cyan]note[/cyan] {note}", highlight=False)
     raise typer.Exit(0 if summary.ok else 1)
 
 
@@ -182,8 +194,6 @@ def search(query: str, db: Optional[str] = DbOpt,
            as_json: bool = typer.Option(False, "--json", help="a JSON array of hits, best first"),
            wait: float = WaitOpt) -> None:
     """Search passages by meaning and keywords: titles, dates and snippets with the query's words marked."""
-    from rich.markup import escape
-
     from pipeline.findings import check_value, find_document
     from pipeline.search import Filters, highlights
     from pipeline.search import search as run_search
@@ -195,21 +205,22 @@ def search(query: str, db: Optional[str] = DbOpt,
     if as_json:
         sys.stdout.write(json.dumps([h.to_json() for h in hits], ensure_ascii=False) + "\n")
         return
+    # typer's own styles (click's), not rich: a search from a cold shell should not load rich (30 ms)
     if not hits:
-        out.print(f"no results for {query!r} ({mode.value}"
-                  + (", with filters" if filters != Filters() else "") + ")", highlight=False)
+        typer.echo(f"no results for {query!r} ({mode.value}" + (", with filters" if filters != Filters() else "") + ")")
         return
+    style = typer.style
     for i, h in enumerate(hits, 1):
-        out.print(f"[bold]{i}. {escape(h.title or Path(h.source_path).name)}[/bold] · {h.doc_date or 'no date'} · "
-                  f"p. {h.page} [dim]{escape(h.heading or '')} · {escape(Path(h.source_path).name)} · "
-                  f"score {h.score:.3f}[/dim]", highlight=False)
+        typer.echo(style(f"{i}. {h.title or Path(h.source_path).name}", bold=True) + f" · {h.doc_date or 'no date'} · "
+                   f"p. {h.page} " + style(f"{h.heading or ''} · {Path(h.source_path).name} · score {h.score:.3f}",
+                                          dim=True))
         snippet, marked, last = h.snippet, [], 0
         for a, b in highlights(snippet, query):
-            marked += [escape(snippet[last:a]), f"[bold yellow]{escape(snippet[a:b])}[/bold yellow]"]
+            marked += [snippet[last:a], style(snippet[a:b], fg="yellow", bold=True)]
             last = b
-        out.print("   " + "".join(marked) + escape(snippet[last:]), highlight=False)
+        typer.echo("   " + "".join(marked) + snippet[last:])
         if h.also:
-            out.print(f"   [dim]also in {', '.join(Path(p).name for p in h.also)}[/dim]", highlight=False)
+            typer.echo("   " + style(f"also in {', '.join(Path(p).name for p in h.also)}", dim=True))
 
 
 @app.command(epilog=examples("kst commitments --open", "kst commitments --overdue --as-of 2025-10-01",
@@ -237,7 +248,7 @@ def commitments(open_only: bool = typer.Option(False, "--open", help="only promi
         table.add_row(r["deadline"] or (r["deadline_text"] or "—"),
                       "kept" if r["kept"] else (f"{r['days_overdue']} d" if r["days_overdue"] else ""),
                       r["text"], f"{r['title']} ({r['doc_date']})", r["sender"] or "")
-    out.print(table)
+    out().print(table)
 
 
 @app.command(epilog=examples("kst motions", "kst motions --disposition afgedaan --json"))
@@ -258,7 +269,7 @@ def motions(disposition: Optional[Disposition] = typer.Option(None, "--dispositi
     for r in rows[:limit]:
         table.add_row(f"{r['title']} ({r['doc_date']})", r["ref"] or "", ", ".join(r["movers"] or [])
                       + (" c.s." if r["cs"] else ""), r["disposition"], r["sentence"])
-    out.print(table)
+    out().print(table)
 
 
 @app.command(epilog=examples("kst show 2025-03-12_hwbp-voortgang.pdf", "kst show 27625-702 --html paper.html"))
@@ -275,7 +286,7 @@ def show(doc: str = typer.Argument(..., help="a doc_id, file name or id such as 
         from pipeline.render import page, paper_html
 
         html_file.write_text(page(p.meta.get("title") or p.doc_id, paper_html(p)), encoding="utf-8")
-        out.print(f"{html_file}: {len(p.marks)} findings marked", highlight=False)
+        out().print(f"{html_file}: {len(p.marks)} findings marked", highlight=False)
         return
     if as_json:
         data = {"meta": p.meta, "commitments": p.commitments, "motions": p.motions, "citations": p.citations}
@@ -283,18 +294,18 @@ def show(doc: str = typer.Argument(..., help="a doc_id, file name or id such as 
         return
     for k, v in p.meta.items():
         if v:
-            out.print(f"[dim]{k:>12}[/dim] {v}", highlight=False)
-    out.print(f"\n[bold]commitments[/bold] ({len(p.commitments)})")
+            out().print(f"[dim]{k:>12}[/dim] {v}", highlight=False)
+    out().print(f"\n[bold]commitments[/bold] ({len(p.commitments)})")
     for c in p.commitments:
         due = c["deadline"] or c["deadline_text"] or "no date"
-        out.print(f"  {'kept promise' if c['kind'] == 'fulfilment' else 'due ' + due}: {c['text']}", highlight=False)
-    out.print(f"\n[bold]motions[/bold] ({len(p.motions)})")
+        out().print(f"  {'kept promise' if c['kind'] == 'fulfilment' else 'due ' + due}: {c['text']}", highlight=False)
+    out().print(f"\n[bold]motions[/bold] ({len(p.motions)})")
     for m in p.motions:
-        out.print(f"  {m['disposition']}: {m['ref'] or ', '.join(m['movers'] or [])}: {m['sentence']}",
+        out().print(f"  {m['disposition']}: {m['ref'] or ', '.join(m['movers'] or [])}: {m['sentence']}",
                   highlight=False)
-    out.print(f"\n[bold]citations[/bold] ({len(p.citations)})")
+    out().print(f"\n[bold]citations[/bold] ({len(p.citations)})")
     for c in p.citations:
-        out.print(f"  {c['citation_id']}" + (f" (footnote {c['footnote']})" if c["footnote"] else "")
+        out().print(f"  {c['citation_id']}" + (f" (footnote {c['footnote']})" if c["footnote"] else "")
                   + (" · in the database" if c["link"] else ""), highlight=False)
 
 
@@ -305,7 +316,7 @@ def web(port: int = typer.Option(8765, "--port", min=1, max=65535), db: Optional
 
     path = db or db_option()
     reader(path, 0).close()  # refuses a database kst cannot read before the site starts
-    out.print(f"serving {path} on http://127.0.0.1:{port}/ (Ctrl-C stops)", highlight=False)
+    out().print(f"serving {path} on http://127.0.0.1:{port}/ (Ctrl-C stops)", highlight=False)
     serve_site(path, port)
 
 
@@ -317,7 +328,7 @@ def export(folder: Path = typer.Argument(..., help="folder for NAME.parquet or N
     from pipeline.store import export as run_export
 
     written = run_export(reader(db, wait), folder, fmt.value)
-    out.print(f"{len(written)} files in {folder}")
+    out().print(f"{len(written)} files in {folder}")
 
 
 @app.command(epilog=examples("kst stats", "kst stats --db /data/kamerstukken.duckdb"))
@@ -331,7 +342,7 @@ def stats(db: Optional[str] = DbOpt, wait: float = WaitOpt) -> None:
     for (name,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
                                "AND table_type = 'BASE TABLE' ORDER BY 1").fetchall():
         table.add_row(name, str(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]))
-    out.print(table)
+    out().print(table)
     types = Table(title="documents per type")
     types.add_column("type")
     types.add_column("documents", justify="right")
@@ -342,7 +353,7 @@ def stats(db: Optional[str] = DbOpt, wait: float = WaitOpt) -> None:
                (SELECT count(*) FROM motions m JOIN documents x USING (doc_id) WHERE x.doc_type = d.doc_type)
                FROM documents d GROUP BY 1 ORDER BY 1""").fetchall():
         types.add_row(*(str(x) for x in row))
-    out.print(types)
+    out().print(types)
 
 
 def main() -> None:
@@ -356,16 +367,16 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except typer.Abort:
-        err.print("stopped")
+        err().print("stopped")
         code = 130
     except typer.exceptions.TyperException as exc:  # typer's usage errors; the help it printed is enough
         if type(exc).__name__ != "NoArgsIsHelpError":
             command = exc.ctx.command_path if getattr(exc, "ctx", None) else "kst"
             message = (exc.format_message() if hasattr(exc, "format_message") else str(exc)).replace("Value error, ", "")
-            err.print(f"[red]error[/red] {' '.join(message.split())} (see {command} --help)", highlight=False)
+            err().print(f"[red]error[/red] {' '.join(message.split())} (see {command} --help)", highlight=False)
         code = 2
     except (DatabaseError, ModelError, NotFound, UsageError) as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False)
+        err().print(f"[red]error[/red] {exc}", highlight=False)
         code = 2
     sys.exit(code or 0)
 
