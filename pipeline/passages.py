@@ -2,8 +2,8 @@
 
 A passage never crosses a heading; a paragraph longer than the limit is split
 at sentence ends. In a paper of questions and answers a passage starts where the
-Kamer asks, and the answer's heading ("Antwoord 3") does not end it: a question
-and its answer are one passage. Footnotes are passages of their own, kept out of
+Kamer asks, and the heading that opens the answer ("Antwoord 3") does not end it:
+a question and its answer are one passage. Footnotes are passages of their own, kept out of
 the body and linked to the body passage that holds their marker.
 """
 from __future__ import annotations
@@ -72,22 +72,29 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
             group.clear()
 
     # A hit that shows the question beside its answer is what a reader wants, and the question's words
-    # describe the answer better than anything else the encoder and the keyword index get. (Carrying the
-    # question into the answer's later passages as well ranked worse on held-out Kamervragen: 0.748
+    # describe the answer better than anything else the encoder and the keyword index get. So a question
+    # starts a passage, and the heading that opens its answer ("Antwoord 3") does not end it; any other
+    # heading does, as in a letter (a verslag's inbreng per fractie, a section of a long answer). (Carrying
+    # the question into the answer's later passages as well ranked worse on held-out Kamervragen: 0.748
     # against 0.775 MRR@10; it drew them away from what the answer says.)
-    asks = {start for start, _ in kamer_turns(doc.blocks, doc.meta.doc_type)}
-    exchange = False
+    turns = dict(kamer_turns(doc.blocks, doc.meta.doc_type))  # start -> end of the Kamer's words
+    asked = None  # where the question in `group` ends, until its answer begins
     for block in doc.blocks:
-        cuts = sorted(a for a in asks if block.start < a < block.end)  # "… ? Vraag 4 Hoe …" on one line
+        cuts = sorted(t for t in turns if block.start < t < block.end)  # "… ? Vraag 4 Hoe …" on one line
         for start, end in zip([block.start, *cuts], [*cuts, block.end]):
-            if start in asks:
+            if start in turns:
                 flush()
-                exchange = True
+                asked = turns[start]
             part = block.text[start - block.start:end - block.start].strip()
             if not part:
                 continue
             start = block.text.index(part, start - block.start) + block.start
-            if block.kind == BlockKind.HEADING and not (exchange and group):
+            opens_answer = asked is not None and end > asked  # "…Aanhangsel 2Antwoord 7": furniture glued on
+            if opens_answer:
+                asked = None
+            if block.kind == BlockKind.HEADING and not (opens_answer and group):
+                if group:  # a heading within the question (a verslag's fracties): the answer is not its alone
+                    asked = None
                 flush()
                 heading = part
                 continue

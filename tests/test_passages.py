@@ -2,6 +2,7 @@
 answer are one passage, and the next question starts the next one."""
 import pytest
 
+from conftest import CORPUS
 from pipeline.extract import extract
 from pipeline.passages import make_passages
 
@@ -49,3 +50,14 @@ def test_a_letters_headings_still_end_passages(tmp_path):
     assert [(p.heading, p.text) for p in body][-2:] == [
         ("Verzilting", "De zoutindringing langs de Lek neemt toe."),
         ("Aanvoer", "De Kleinschalige Wateraanvoer wordt uitgebreid.")]
+
+
+def test_a_verslags_fracties_and_the_reaction_keep_their_own_passages():
+    """The whole inbreng is one turn of the Kamer's; its headings (a fractie each) and the reaction's still
+    end passages: the reaction answers every fractie, not the last one."""
+    doc = extract(CORPUS / "2025-05-22_verslag-schriftelijk-overleg-drinkwater.txt")
+    body = [p for p in make_passages(doc, lambda t: len(t.split()) * 3 // 2, 384) if p.kind == "body"]
+    starts = {p.text.split(".")[0]: p.heading for p in body}
+    assert starts["De leden van de VVD-fractie hebben met belangstelling kennisgenomen van de brief"] \
+        == "Vragen en opmerkingen van de leden van de VVD-fractie"
+    assert starts["Ik dank de leden voor hun vragen"] == "II Reactie van de minister"
