@@ -24,6 +24,7 @@ from prefect.states import Completed  # noqa: E402
 from pipeline import ingest, store
 from pipeline.embed import Embedder
 from pipeline.errors import IngestError
+from pipeline.metadata import sidecar_stamp
 from pipeline.timelimit import TimedPreparer
 
 # Progress reporting for the command line: a callable cannot be a flow parameter.
@@ -45,8 +46,11 @@ class Overrun(Exception):
 
 
 def _content_key(context, parameters) -> str:
-    # The same bytes under the same extraction and rules give the same result, whatever the file is called.
-    return f"prepare-{parameters['sha']}-{ingest.pipeline_version()}"
+    # The same bytes under the same extraction and rules give the same result, as long as the file has the
+    # same path and sidecars: a prepared document carries both (the cache beside the database is shared by
+    # every database in that folder).
+    stamp = sidecar_stamp(Path(parameters["path"]))
+    return f"prepare-{parameters['sha']}-{ingest.pipeline_version()}-{stamp}"
 
 
 def _transient(task, task_run, state) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from functools import lru_cache
@@ -109,12 +110,25 @@ def extract_metadata(head: str, body: str, headings: list[str]) -> Metadata:
 SIDECAR_FIELDS = {"date", "title", "kenmerk", "dossier", "ondernummer", "sender", "type", "doc_type"}
 
 
+def _sidecars(path: Path):
+    """(file, how to pick this file's entry) of the sidecars that may hold a file's metadata, weakest first."""
+    return ((path.parent / "manifest.json", lambda d: d.get(path.name)),
+            (path.with_name(path.name + ".meta.json"), lambda d: d), (path.with_suffix(".meta.json"), lambda d: d))
+
+
+def sidecar_stamp(path: Path) -> str:
+    """What a prepared file depends on besides its bytes: its path and its sidecars' bytes."""
+    h = hashlib.sha256(str(path.resolve()).encode())
+    for source, _ in _sidecars(path):
+        if source.is_file():
+            h.update(source.name.encode() + source.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def sidecar(path: Path) -> dict:
     """Fields for a file from NAME.meta.json beside it, else from manifest.json in its folder."""
     found: dict = {}
-    manifest = path.parent / "manifest.json"
-    for source, pick in ((manifest, lambda d: d.get(path.name)), (path.with_name(path.name + ".meta.json"), lambda d: d),
-                         (path.with_suffix(".meta.json"), lambda d: d)):
+    for source, pick in _sidecars(path):
         if not source.is_file():
             continue
         try:

@@ -82,6 +82,25 @@ def test_transient_failures_are_retried(tmp_path, monkeypatch):
     assert summary.count("new") == 1 and len(calls) == 2
 
 
+def test_the_same_bytes_elsewhere_are_not_served_from_the_cache_of_another_path(tmp_path):
+    """Two folders hold the same letter with different manifests; two databases in one folder share the
+    prepared-document cache beside them. Each database stores its own file's path and sidecar date."""
+    from flows import ingest as flow
+    name = "2025-04-17_natuurherstel-stikstof.txt"
+    stored = {}
+    for folder, date in (("a", "2025-04-17"), ("b", "2025-04-18")):
+        box = tmp_path / folder
+        box.mkdir()
+        shutil.copy(CORPUS / name, box / name)
+        (box / "manifest.json").write_text(f'{{"{name}": {{"date": "{date}"}}}}', encoding="utf-8")
+        summary = flow.run([str(box)], str(tmp_path / f"{folder}.duckdb"))
+        assert summary.count("new") == 1
+        con = store.connect(tmp_path / f"{folder}.duckdb", read_only=True)
+        stored[folder] = con.execute("SELECT source_path, CAST(doc_date AS VARCHAR) FROM documents").fetchall()
+        con.close()
+    assert stored == {"a": [(str(tmp_path / "a" / name), "2025-04-17")], "b": [(str(tmp_path / "b" / name), "2025-04-18")]}
+
+
 CRASHING = textwrap.dedent("""
     import sys
     from pipeline.ingest import run_batch
