@@ -5,6 +5,7 @@ import pytest
 from conftest import CORPUS
 from pipeline.extract import extract
 from pipeline.passages import make_passages
+from pipeline.voice import kamer_turns
 
 HEAD = ("Tweede Kamer der Staten-Generaal\n\nAanhangsel van de Handelingen\n\n"
         "Vragen van het lid Veenstra (CDA) aan de Minister van Infrastructuur en Waterstaat over de "
@@ -23,12 +24,15 @@ def paper(shape: str) -> str:
         body = "\n\n".join(f"Vraag {i}\n\n{q}\n\nAntwoord {i}\n\n{a}" for i, (q, a) in enumerate(PAIRS, 1))
     elif shape == "inline":  # officielebekendmakingen PDFs: the label opens the paragraph
         body = "\n\n".join(f"Vraag {i} {q}\n\nAntwoord {i} {a}" for i, (q, a) in enumerate(PAIRS, 1))
-    else:  # a converter that lost the paragraph breaks: one line per page
+    elif shape == "one-line":  # a converter that lost the paragraph breaks: one line per page
         body = " ".join(f"Vraag {i} {q} Antwoord {i} {a}" for i, (q, a) in enumerate(PAIRS, 1))
+    else:  # the page's running footer glued to the answer's label: "Aanhangsel 2Antwoord 2"
+        body = "\n\n".join(f"Vraag {i}\n\n{q}\n\n" + (f"Tweede Kamer, vergaderjaar 2024–2025, Aanhangsel {i}" if i > 1 else "")
+                           + f"Antwoord {i}\n\n{a}" for i, (q, a) in enumerate(PAIRS, 1))
     return f"{HEAD}\n\n{body}\n"
 
 
-@pytest.mark.parametrize("shape", ["headings", "inline", "one-line"])
+@pytest.mark.parametrize("shape", ["headings", "inline", "one-line", "glued-footer"])
 def test_a_question_and_its_answer_are_one_passage(tmp_path, shape):
     path = tmp_path / "aanhangsel.txt"
     path.write_text(paper(shape), encoding="utf-8")
@@ -39,6 +43,9 @@ def test_a_question_and_its_answer_are_one_passage(tmp_path, shape):
         holding = [p for p in body if q in p.text]
         assert len(holding) == 1 and a.split(". ")[0] in holding[0].text, (q, [p.text for p in body])
     assert all(sum(q in p.text for q, _ in PAIRS) <= 1 for p in body)  # the next question starts a passage
+    # and the Kamer's words are the questions alone: an answer's promise is the minister's
+    turns = kamer_turns(doc.blocks, doc.meta.doc_type)
+    assert [doc.text[s:e].count("?") for s, e in turns] == [1] * len(PAIRS), turns
 
 
 def test_a_letters_headings_still_end_passages(tmp_path):
