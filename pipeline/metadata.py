@@ -16,6 +16,7 @@ from .rules import load
 # a date as written: "12 maart 2025", "12 mrt. 2025", "12-03-2025"; read by dutch.parse_date
 DATE = r"\d{1,2}(?:\s+[a-z]{3,9}\.?\s+|[-/.]\d{1,2}[-/.])\d{4}"
 DATE_LINE = re.compile(r"(?:^|\n)\s*(?:Datum\s*:?\s+|(?:Voorgesteld|Vastgesteld|Ontvangen)\s+(?:op\s+)?|(?:Den Haag|'s-Gravenhage)\s*,\s*)" + DATE, re.I)
+RECEIVED = re.compile(r"\(\s*ontvangen\s+(?:op\s+)?" + DATE, re.I)  # an Aanhangsel's answer: "(ontvangen 17 juli 2024)"
 TITLE_LINE = re.compile(r"(?:^|\n)\s*(?:Betreft|Onderwerp|Document)\s*:?[ \t]+(.+)", re.I)
 KENMERK = re.compile(r"(?:^|\n)\s*(?:Ons\s+)?kenmerk\s*:?\s+([A-Z0-9][\w./-]*\d[\w./-]*)", re.I)
 KAMERSTUK_HEAD = re.compile(r"(?:^|\n)\s*(\d{2}\s?\d{3}(?:[ -][A-Z]{1,5})?)\s+([A-Z][^\n]{3,})\n(?:[^\n]*\n){0,3}?\s*Nr\.\s*(\d+)\s+([A-Z ,.'-]{4,})", re.M)
@@ -69,7 +70,7 @@ def extract_metadata(head: str, body: str, headings: list[str]) -> Metadata:
     """`head` is the letterhead (or the document start), `body` the body text."""
     text = (head + "\n" + body[:4000]).replace("\u00a0", " ")
     meta = Metadata(doc_type=document_kind(text[:OPENING], head + "\n" + body))
-    m = DATE_LINE.search(text)
+    m = DATE_LINE.search(text) or RECEIVED.search(text)
     if m:
         meta.date = parse_date(re.search(DATE, m.group(0), re.I).group(0))
     m = TITLE_LINE.search(text)

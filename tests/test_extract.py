@@ -121,6 +121,9 @@ def test_pdf_text_kamerstuk_header():
     ("Datum 12 maart 2025", dt.date(2025, 3, 12)), ("Datum 12 mrt. 2025", dt.date(2025, 3, 12)),
     ("Datum: 12-03-2025", dt.date(2025, 3, 12)), ("Datum 3/10/2024", dt.date(2024, 10, 3)),
     ("Den Haag, 1 okt 2024", dt.date(2024, 10, 1)), ("Datum 31 februari 2025", None),
+    # an Aanhangsel's answer is dated by its receipt, inline, wrapped as the PDF wraps it
+    ("Antwoord van Minister Dijkhuizen (Infrastructuur en Waterstaat) (ontvangen 17 juli\n2024).",
+     dt.date(2024, 7, 17)),
 ])
 def test_dates_as_papers_write_them(tmp_path, line, date):
     f = tmp_path / "brief.txt"
