@@ -33,7 +33,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dutch parlia
                          "Every error is one line on stderr.")
 
 
-
 # rich's consoles, made at first use: importing rich is 30 ms of a cold `kst search`, which needs none
 @cache
 def err():
@@ -134,11 +133,11 @@ def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or fold
             summary = library.run_batch(paths, db, model, on_outcome=on_outcome, prune=prune)
     t = summary.totals()
     out().print(f"documents: {summary.count('new')} new, {summary.count('changed')} changed, "
-              f"{summary.count('unchanged')} unchanged, {summary.count('failed')} failed, "
-              f"{summary.count('skipped')} skipped"
-              + (f", {summary.count('moved')} moved" if summary.count("moved") else "")
-              + (f", {summary.count('missing')} missing" if summary.count("missing") else "")
-              + (f", {summary.count('pruned')} pruned" if summary.count("pruned") else ""))
+                f"{summary.count('unchanged')} unchanged, {summary.count('failed')} failed, "
+                f"{summary.count('skipped')} skipped"
+                + (f", {summary.count('moved')} moved" if summary.count("moved") else "")
+                + (f", {summary.count('missing')} missing" if summary.count("missing") else "")
+                + (f", {summary.count('pruned')} pruned" if summary.count("pruned") else ""))
     out().print(", ".join(f"{k}: {v}" for k, v in t.items()))
     for o in summary.outcomes:
         if o.status == "failed":
@@ -147,7 +146,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help=".pdf/.txt files or fold
             out().print(f"[yellow]skipped[/yellow] {o.path}: {o.error}", highlight=False)
         elif o.status == "missing":
             out().print(f"[yellow]missing[/yellow] {o.path}: stored, but the file is gone (--prune deletes it)",
-                      highlight=False)
+                        highlight=False)
         for w in o.warnings:
             out().print(f"[yellow]suspect[/yellow] {o.path}: {w} (see document_checks)", highlight=False)
     for note in summary.notes():
@@ -302,11 +301,11 @@ def show(doc: str = typer.Argument(..., help="a doc_id, file name or id such as 
     out().print(f"\n[bold]motions[/bold] ({len(p.motions)})")
     for m in p.motions:
         out().print(f"  {m['disposition']}: {m['ref'] or ', '.join(m['movers'] or [])}: {m['sentence']}",
-                  highlight=False)
+                    highlight=False)
     out().print(f"\n[bold]citations[/bold] ({len(p.citations)})")
     for c in p.citations:
         out().print(f"  {c['citation_id']}" + (f" (footnote {c['footnote']})" if c["footnote"] else "")
-                  + (" · in the database" if c["link"] else ""), highlight=False)
+                    + (" · in the database" if c["link"] else ""), highlight=False)
 
 
 @app.command(epilog=examples("kst web", "kst web --port 8800 --db /data/kamerstukken.duckdb"))

@@ -3,8 +3,8 @@
 A passage never crosses a heading; a paragraph longer than the limit is split
 at sentence ends. In a paper of questions and answers a passage starts where the
 Kamer asks, and the heading that opens the answer ("Antwoord 3") does not end it:
-a question and its answer are one passage. Footnotes are passages of their own, kept out of
-the body and linked to the body passage that holds their marker.
+a question and its answer are one passage. Footnotes are passages of their own,
+kept out of the body and linked to the body passage that holds their marker.
 """
 from __future__ import annotations
 
