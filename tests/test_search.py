@@ -269,7 +269,7 @@ def test_a_new_rows_list_is_sought_within_the_nearest_groups_of_centroids():
 def test_our_query_set_ranks_as_the_readme_says(corpus_db):
     """benchmarks/queries/corpus.jsonl through the fusion tuning tool (which must keep working with the
     index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.90 (the README's
-    0.926, less two queries moved from first to second place)."""
+    0.923, less about two queries moved from first to second place)."""
     from tools.tune_fusion import lists, modes, mrr
     queries = [json.loads(line) for line in (CORPUS.parent / "benchmarks/queries/corpus.jsonl").read_text().splitlines()]
     entries = lists(str(corpus_db), queries, S.settings()["depth"])
