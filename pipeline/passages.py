@@ -15,7 +15,7 @@ from typing import Callable
 from .acronyms import definitions, expansions
 from .compounds import expand
 from .model import BlockKind, Document, Passage
-from .voice import kamer_turns
+from .voice import kamer_turns, labels_answer
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'‘“(])")
 
@@ -73,28 +73,28 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
 
     # A hit that shows the question beside its answer is what a reader wants, and the question's words
     # describe the answer better than anything else the encoder and the keyword index get. So a question
-    # starts a passage, and the heading that opens its answer ("Antwoord 3") does not end it; any other
-    # heading does, as in a letter (a verslag's inbreng per fractie, a section of a long answer). (Carrying
-    # the question into the answer's later passages as well ranked worse on held-out Kamervragen: 0.748
-    # against 0.775 MRR@10; it drew them away from what the answer says.)
-    turns = dict(kamer_turns(doc.blocks, doc.meta.doc_type))  # start -> end of the Kamer's words
-    asked = None  # where the question in `group` ends, until its answer begins
+    # starts a passage, and its answer's label ("Antwoord 3", "Antwoord op vraag 3:") does not end it;
+    # any other heading does, as in a letter (a verslag's inbreng per fractie, "II Reactie van de
+    # minister" after all of them, a section of a long answer). (Carrying the question into the answer's
+    # later passages as well ranked worse on held-out Kamervragen: 0.748 against 0.775 MRR@10.)
+    turns = kamer_turns(doc.blocks, doc.meta.doc_type)
+    asks = {s for s, _ in turns}
+
+    def kamers(pos: int) -> bool:
+        return any(s <= pos < e for s, e in turns)
+
     for block in doc.blocks:
-        cuts = sorted(t for t in turns if block.start < t < block.end)  # "… ? Vraag 4 Hoe …" on one line
+        cuts = sorted(a for a in asks if block.start < a < block.end)  # "… ? Vraag 4 Hoe …" on one line
         for start, end in zip([block.start, *cuts], [*cuts, block.end]):
-            if start in turns:
+            if start in asks:
                 flush()
-                asked = turns[start]
             part = block.text[start - block.start:end - block.start].strip()
             if not part:
                 continue
             start = block.text.index(part, start - block.start) + block.start
-            opens_answer = asked is not None and end > asked  # "…Aanhangsel 2Antwoord 7": furniture glued on
-            if opens_answer:
-                asked = None
-            if block.kind == BlockKind.HEADING and not (opens_answer and group):
-                if group:  # a heading within the question (a verslag's fracties): the answer is not its alone
-                    asked = None
+            if block.kind == BlockKind.HEADING and not (
+                    group and kamers(group[-1][2] - 1) and labels_answer(part)  # the label after the question
+                    or kamers(start) and part.endswith("?")):  # a question short enough to look like a heading
                 flush()
                 heading = part
                 continue

@@ -68,3 +68,39 @@ def test_a_verslags_fracties_and_the_reaction_keep_their_own_passages():
     assert starts["De leden van de VVD-fractie hebben met belangstelling kennisgenomen van de brief"] \
         == "Vragen en opmerkingen van de leden van de VVD-fractie"
     assert starts["Ik dank de leden voor hun vragen"] == "II Reactie van de minister"
+
+
+LIJST_HEAD = ("36 600 XII Vaststelling van de begrotingsstaten van het Ministerie van Infrastructuur en Waterstaat\n\n"
+              "Nr. 12 LIJST VAN VRAGEN EN ANTWOORDEN\n\nVastgesteld 14 november 2025\n\n"
+              "De vaste commissie voor Infrastructuur en Waterstaat heeft een aantal vragen voorgelegd aan de "
+              "Minister over de begroting. De Minister heeft deze vragen beantwoord bij brief van 10 november "
+              "2025. Vragen en antwoorden zijn hierna afgedrukt.")
+LIJST = [("Hoeveel kilometer dijk wordt in 2026 versterkt?",
+          "In 2026 wordt 52 kilometer dijk versterkt. Ik informeer uw Kamer voor 1 juni 2026 over de voortgang."),
+         ("Waarom stijgen de kosten van de vaarwegen?\n\nKunt u de stijging per vaarweg uitsplitsen?",
+          "De kosten stijgen door hogere bouwprijzen. Een uitsplitsing per vaarweg stuur ik u in het voorjaar.")]
+
+
+@pytest.mark.parametrize("shape", ["labelled", "unlabelled answers", "numbers only"])
+def test_a_lijst_van_vragen_answers_in_the_ministers_voice(tmp_path, shape):
+    """A lijst van vragen en antwoorden as the Kamer prints them: "Vraag 1 … Antwoord op vraag 1:", "Vraag 1"
+    with the answer unlabelled below the question, or a number alone on a line. Each question opens a
+    passage with its answer, and the answer is the minister's: its promises are commitments."""
+    def qa(i, q, a):
+        if shape == "labelled":
+            return f"Vraag {i}\n\n{q}\n\nAntwoord op vraag {i}:\n\n{a}"
+        return (f"Vraag {i}" if shape == "unlabelled answers" else f"{i}") + f"\n\n{q}\n\n{a}"
+    path = tmp_path / "lijst.txt"
+    path.write_text(LIJST_HEAD + "\n\n" + "\n\n".join(qa(i, q, a) for i, (q, a) in enumerate(LIJST, 1)) + "\n",
+                    encoding="utf-8")
+    doc = extract(path)
+    assert doc.meta.doc_type == "lijst van vragen en antwoorden"
+    turns = kamer_turns(doc.blocks, doc.meta.doc_type)
+    assert not any(a.split(". ")[0] in doc.text[s:e] for s, e in turns for _, a in LIJST), turns
+    assert all(any(q.split("?")[0] in doc.text[s:e] for s, e in turns) for q, _ in LIJST)
+    body = [p for p in make_passages(doc, lambda t: len(t.split()) * 3 // 2, 384) if p.kind == "body"]
+    for q, a in LIJST:
+        assert [a.split(". ")[0] in p.text for p in body if q.split("?")[0] in p.text] == [True], [p.text for p in body]
+    from pipeline.segment import analyse
+    promised = [c.text for c in analyse(doc).commitments]
+    assert any("voor 1 juni 2026" in t for t in promised) and any("in het voorjaar" in t for t in promised), promised
