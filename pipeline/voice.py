@@ -12,7 +12,8 @@ from functools import lru_cache
 from .model import Block
 from .rules import load
 
-NUMBER_LINE = re.compile(r"^\s*\d{1,4}[.)]?\s*$")  # a question's number alone: "12", "12."
+QUESTION_NUMBER = re.compile(r"(?<!\S)(\d{1,4})[.)]?(?:\s+(?=[A-Z\"'‘“(«])|\s*$)")  # "12 Hoeveel …", "12" alone
+SENTENCE_END = re.compile(r"[.?!][)\"'’”»]*(?=\s+[A-Z\"'‘“(«]|\s*$)")  # "nr. 47" goes on
 SECTION_NUMBER = re.compile(r"^(?:[IVX]{1,4}|\d{1,2}(?:\.\d{1,2})*)[.)]?\s+")  # "II Reactie …", "3.1 Vragen …"
 
 
@@ -32,31 +33,29 @@ def kamer_turns(blocks: list[Block], doc_type: str) -> list[tuple[int, int]]:
         return []
     turns: list[tuple[int, int]] = []
     voice = kind["first"]
-    asked = False  # the block before was the Kamer's and ended in a question mark
+    numbering = Numbering() if kind.get("numbered") else None
     for b in blocks:
         # (offset, who) where a voice is named: at the block start, or inline ("… ? Antwoord 7 Zoals …")
         head = SECTION_NUMBER.sub("", b.text.lstrip(), count=1)
         said = [(b.start, who) for who, ps in opening.items() if any(p.match(head) for p in ps)][:1]
-        if not said and kind.get("numbered"):
-            # a question numbered on a line of its own ("12"); the first paragraph after its question mark
-            # that asks nothing more is the answer, unlabelled
-            if NUMBER_LINE.match(b.text):
-                said = [(b.start, "kamer")]
-            elif asked and not b.text.rstrip().endswith("?"):
-                said = [(b.start, "regering")]
         said += sorted((b.start + m.start(), who) for who, ps in inline.items() for p in ps for m in p.finditer(b.text)
                        if m.start() > 0)
         if not kind["sticky"]:
             voice = kind["first"]
+        fresh: set[int] = set()  # numbered questions: a turn of their own, not the Kamer's words before them
+        if numbering is not None:
+            numbered = [] if said and said[0][0] == b.start else numbering.cuts(b, voice)  # a label decides
+            fresh = {at for at, who in numbered if who == "kamer"}
+            said = sorted(said + numbered)
+            numbering.heard(b, said[-1][1] if said else voice)
         cuts = [(b.start, voice), *said]
         for (start, who), (end, _) in zip(cuts, [*cuts[1:], (b.end, None)]):
             if who == "kamer" and end > start:
-                if turns and turns[-1][1] >= start - 2:
+                if turns and turns[-1][1] >= start - 2 and start not in fresh:
                     turns[-1] = (turns[-1][0], end)
                 else:
                     turns.append((start, end))
         voice = cuts[-1][1]
-        asked = voice == "kamer" and b.text.rstrip().endswith("?")
     return turns
 
 
@@ -65,3 +64,45 @@ def labels_answer(text: str) -> bool:
     glued to page furniture ("Aanhangsel 2Antwoord 7"); "II Reactie van de minister" is a section heading."""
     opening, inline, _ = rules()
     return any(p.match(text) for p in opening["regering"]) or any(p.search(text) for p in inline["regering"])
+
+
+class Numbering:
+    """A lijst van vragen en antwoorden as printed without labels: each question opens with the next
+    number ("12 Hoeveel …?", the number alone on a line, or joined to the line before by a converter),
+    and the first sentence after its question mark that asks nothing more starts the answer."""
+
+    def __init__(self) -> None:
+        self.expected = 1  # the next question's number
+        self.asked = False  # a question is open and its last sentence ended in a question mark
+
+    def cuts(self, b: Block, voice: str) -> list[tuple[int, str]]:
+        out, pos, text = [], 0, b.text
+        while pos < len(text):
+            if self.asked and voice == "kamer":
+                end = SENTENCE_END.search(text, pos)
+                if end is None:
+                    break
+                if text[end.start()] != "?":  # a statement after the question: the answer, unlabelled
+                    out.append((b.start + pos + len(text[pos:]) - len(text[pos:].lstrip()), "regering"))
+                    voice, self.asked = "regering", False
+                pos = end.end()
+                continue
+            m = next((m for m in QUESTION_NUMBER.finditer(text, pos) if self._opens(m, text)), None)
+            if m is None:
+                break
+            out.append((b.start + m.start(), "kamer"))
+            end = SENTENCE_END.search(text, m.end())
+            self.expected, voice = int(m.group(1)) + 1, "kamer"
+            self.asked, pos = end is not None, end.end() if end else len(text)
+        return out
+
+    def _opens(self, m: re.Match, text: str) -> bool:
+        """The next number, alone in its block (the question follows) or opening a question."""
+        if int(m.group(1)) != self.expected:
+            return False
+        end = SENTENCE_END.search(text, m.end())
+        return text.strip().rstrip(".)") == m.group(1) or (end is not None and text[end.start()] == "?")
+
+    def heard(self, b: Block, voice: str) -> None:
+        """After a block: whether the Kamer's words end in a question mark (the next block may answer)."""
+        self.asked = voice == "kamer" and b.text.rstrip().endswith("?")

@@ -37,6 +37,9 @@ DISPOSITIONS = [
     ("Daarmee geef ik tevens invulling aan motie De Korte.", "uitgevoerd"),
     ("Hiermee geven we uitvoering aan de motie van het lid Bergkamp c.s.", "uitgevoerd"),
     ("Met de regeling voer ik de motie Soepboer uit.", "uitgevoerd"),
+    ("Met de nieuwe dienstregeling is de motie van het lid Bamenga c.s. uitgevoerd.", "uitgevoerd"),
+    ("Daarmee is de motie-Van der Graaf nog niet uitgevoerd.", "genoemd"),
+    ("Is de motie van het lid Bamenga c.s. inmiddels uitgevoerd?", "genoemd"),
     ("De motie-Pijpelink betrek ik bij de uitwerking.", "genoemd"),
     ("In de motie van het lid Bromet wordt gevraagd om een onderzoek.", "genoemd"),
 ]

@@ -52,7 +52,8 @@ def test_citation_ids_in_queries(query, ids):
                                                "2025-04-03_nota-naar-aanleiding-van-het-verslag-waterwet.txt",
                                                "2025-05-22_verslag-schriftelijk-overleg-drinkwater.txt",
                                                "2025-05-28_antwoorden-kamervragen-gemalen.pdf",
-                                               "2025-06-05_rapport-evaluatie-waterschapsverkiezingen.txt"}),
+                                               "2025-06-05_rapport-evaluatie-waterschapsverkiezingen.txt",
+                                               "2025-10-30_lijst-van-vragen-begroting-ienw.txt"}),
     (Filters(date_to=dt.date(2024, 12, 31)), {"2024-06-20_lerarentekort-voortgang.txt",
                                              "2024-11-14_ondermijning-voortgang.txt"}),
     (Filters(doc_type="motie"), {"2025-03-12_motie-van-der-graaf-waterschappen.txt"}),
@@ -268,14 +269,14 @@ def test_a_new_rows_list_is_sought_within_the_nearest_groups_of_centroids():
 
 def test_our_query_set_ranks_as_the_readme_says(corpus_db):
     """benchmarks/queries/corpus.jsonl through the fusion tuning tool (which must keep working with the
-    index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.90 (the README's
-    0.923, less about two queries moved from first to second place)."""
+    index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.87 (the README's
+    0.900, less two queries moved from first to second place)."""
     from tools.tune_fusion import lists, modes, mrr
     queries = [json.loads(line) for line in (CORPUS.parent / "benchmarks/queries/corpus.jsonl").read_text().splitlines()]
     entries = lists(str(corpus_db), queries, S.settings()["depth"])
     assert all(e["relevant"] for e in entries)  # every query's passage exists
     score = {m: mrr(entries, f) for m, f in modes(S.settings()).items()}
-    assert score["hybrid"] >= max(score["keyword"], score["semantic"]) and score["hybrid"] >= 0.90, score
+    assert score["hybrid"] >= max(score["keyword"], score["semantic"]) and score["hybrid"] >= 0.87, score
 
 
 def test_a_footnote_counts_less_than_the_body_in_fusion():
