@@ -13,7 +13,7 @@ from .model import Block
 from .rules import load
 
 QUESTION_NUMBER = re.compile(r"(?<!\S)(\d{1,4})[.)]?(?:\s+(?=[A-Z\"'‘“(«])|\s*$)")  # "12 Hoeveel …", "12" alone
-SENTENCE_END = re.compile(r"[.?!][)\"'’”»]*(?=\s+[A-Z\"'‘“(«]|\s*$)")  # "nr. 47" goes on
+SENTENCE_END = re.compile(r"[.?!][)\"'’”»]*(?=\s+(?:[A-Z\"'‘“(«]|\d{1,4}[.)]?\s+[A-Z])|\s*$)")  # "nr. 47" goes on
 SECTION_NUMBER = re.compile(r"^(?:[IVX]{1,4}|\d{1,2}(?:\.\d{1,2})*)[.)]?\s+")  # "II Reactie …", "3.1 Vragen …"
 
 
@@ -78,16 +78,19 @@ class Numbering:
     def cuts(self, b: Block, voice: str) -> list[tuple[int, str]]:
         out, pos, text = [], 0, b.text
         while pos < len(text):
-            if self.asked and voice == "kamer":
+            at = len(text) - len(text[pos:].lstrip())  # where the next sentence starts
+            here = QUESTION_NUMBER.match(text, at)
+            if not (here and self._opens(here, text)) and self.asked and voice == "kamer":
                 end = SENTENCE_END.search(text, pos)
                 if end is None:
                     break
                 if text[end.start()] != "?":  # a statement after the question: the answer, unlabelled
-                    out.append((b.start + pos + len(text[pos:]) - len(text[pos:].lstrip()), "regering"))
+                    out.append((b.start + at, "regering"))
                     voice, self.asked = "regering", False
                 pos = end.end()
                 continue
-            m = next((m for m in QUESTION_NUMBER.finditer(text, pos) if self._opens(m, text)), None)
+            m = here if here and self._opens(here, text) else next(
+                (m for m in QUESTION_NUMBER.finditer(text, pos) if self._opens(m, text)), None)
             if m is None:
                 break
             out.append((b.start + m.start(), "kamer"))

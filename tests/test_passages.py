@@ -104,3 +104,15 @@ def test_a_lijst_van_vragen_answers_in_the_ministers_voice(tmp_path, shape):
     from pipeline.segment import analyse
     promised = [c.text for c in analyse(doc).commitments]
     assert any("voor 1 juni 2026" in t for t in promised) and any("in het voorjaar" in t for t in promised), promised
+
+
+def test_numbered_questions_on_one_line_each_open_a_turn():
+    """A converter that lost every line break: the next number before a question opens it, even right after
+    another question (answered together later); "nr. 47" or "vraag 1." do not end a question."""
+    from pipeline.model import Block
+    text = ("1 Hoeveel dijken zijn er? 2 Hoeveel sluizen staan in de motie (Kamerstuk 36 600 XII, nr. 47)? "
+            "Zie het antwoord op vraag 1. 3 Wat kost dat? Veel.")
+    turns = kamer_turns([Block("paragraph", text, 1, 0, len(text))], "lijst van vragen en antwoorden")
+    assert [text[s:e].strip() for s, e in turns] == [
+        "1 Hoeveel dijken zijn er?", "2 Hoeveel sluizen staan in de motie (Kamerstuk 36 600 XII, nr. 47)?",
+        "3 Wat kost dat?"]
