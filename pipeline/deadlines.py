@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import rules
-from .dutch import months, number
+from .dutch import months, number, parse_date
 
 YEAR = r"(?:\s+(?:van\s+)?(?P<year>20\d{2}))?"
 VOOR = r"(?:vóór|voor|uiterlijk\s+voor|uiterlijk\s+vóór)"
@@ -96,6 +96,9 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
                               re.I)),
         ("year", re.compile(r"\b(?P<prep>in|uiterlijk\s+in|vóór|voor)\s+(?P<year>20\d{2})\b(?![-/])", re.I)),
         ("within", re.compile(r"\bbinnen\s+(?P<n>\d+|[a-z]+)\s+(?P<unit>weken|week|maanden|maand)\b", re.I)),
+        # last: a dated phrase in the same place wins ("voor het debat van 12 maart 2025")
+        ("event", re.compile(rf"\b{VOOR}\s+(?:het|de)\s+(?:{_alt(t['event']['nouns'])})\b(?:\s+(?:van|over|op)\s+(?:[^.;,?]|\.(?=\s*\d{{4}})){{3,60}})?",
+                             re.I)),
     ]
 
 
@@ -175,6 +178,9 @@ def _resolve(kind: str, m: re.Match, ref: dt.date | None) -> dt.date | None:
         month = ref.month - 1 + n
         y, mth = ref.year + month // 12, month % 12 + 1
         return dt.date(y, mth, min(ref.day, calendar.monthrange(y, mth)[1]))
+    if kind == "event":  # its date when the paper gives it ("voor het debat van 12 maart 2026")
+        day = re.search(r"\b\d{1,2}\s+[a-z]{3,9}\.?\s+20\d{2}\b", m.group(0), re.I)
+        return parse_date(day.group(0)) if day else None
     raise ValueError(kind)
 
 

@@ -98,6 +98,11 @@ def test_not_a_commitment(sentence):
     ("Hierover informeer ik u in het voorjaar.", "in het voorjaar", dt.date(2026, 6, 20)),
     ("Ik zal zo spoedig mogelijk na het zomerreces de rapportage sturen.", None, None),
     ("Begin oktober stuur ik u een overzicht van de regionale plannen.", "Begin oktober", dt.date(2025, 10, 10)),
+    # a moment of the Kamer's own: a promise with a deadline phrase, dated only when the paper dates it
+    ("Een uitsplitsing per vaarweg stuur ik uw Kamer voor de behandeling van de Voorjaarsnota.",
+     "voor de behandeling van de Voorjaarsnota", None),
+    ("Ik informeer u voor het commissiedebat van 12 maart 2026.", "voor het commissiedebat van 12 maart 2026",
+     dt.date(2026, 3, 12)),
 ])
 def test_deadline(sentence, text, deadline):
     c = _one(sentence)
