@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import rules
-from .dutch import months, number, parse_date
+from .dutch import months, number
 
 YEAR = r"(?:\s+(?:van\s+)?(?P<year>20\d{2}))?"
 VOOR = r"(?:vóór|voor|uiterlijk\s+voor|uiterlijk\s+vóór)"
@@ -88,16 +88,18 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
                                 r"(?:(?:dit|het|het\s+lopende)\s+jaar|(?P<year>20\d{2}))\b", re.I)),
         ("month_part", re.compile(rf"\b(?P<part>{_alt(t['month_part'])})\s+{MONTH}{YEAR}\b", re.I)),
         ("before_date", re.compile(rf"\b{VOOR}\s+(?P<day>\d{{1,2}})\s+{MONTH}{YEAR}\b", re.I)),
-        # "ruim voor het sluiten van de openstellingsperiode (1 december 2023)": an event with its date
-        ("before_date", re.compile(rf"\b{VOOR}\s+(?:het|de)\s+[^.;()]{{3,90}}?\((?P<day>\d{{1,2}})\s+{MONTH}{YEAR}\)", re.I)),
+        # "ruim voor het sluiten van de openstellingsperiode (1 december 2023)", "voor het debat van 12 maart
+        # 2026": an event with its date
+        ("before_date", re.compile(rf"\b{VOOR}\s+(?:het|de)\s+[^.;()]{{3,90}}?(?:\(|\b(?:van|op)\s+)(?P<day>\d{{1,2}})\s+"
+                                   rf"{MONTH}{YEAR}\)?", re.I)),
         ("before_month", re.compile(rf"\b{VOOR}\s+{MONTH}{YEAR}\b", re.I)),
         ("month", re.compile(rf"(?<![\d])(?<!\d\s)\b(?:(?:in|uiterlijk\s+in|per|rond)\s+)?{MONTH}{YEAR}\b(?!\s+jl\b)", re.I)),
         ("season", re.compile(rf"\b(?:(?:in|voor|vóór)\s+(?:het|de)\s+|dit\s+|komende?\s+)?(?P<season>{_alt(t['season'])})\b{YEAR}",
                               re.I)),
         ("year", re.compile(r"\b(?P<prep>in|uiterlijk\s+in|vóór|voor)\s+(?P<year>20\d{2})\b(?![-/])", re.I)),
         ("within", re.compile(r"\bbinnen\s+(?P<n>\d+|[a-z]+)\s+(?P<unit>weken|week|maanden|maand)\b", re.I)),
-        # last: a dated phrase in the same place wins ("voor het debat van 12 maart 2025")
-        ("event", re.compile(rf"\b{VOOR}\s+(?:het|de)\s+(?:{_alt(t['event']['nouns'])})\b(?:\s+(?:van|over|op)\s+(?:[^.;,?]|\.(?=\s*\d{{4}})){{3,60}})?",
+        # last, and without a date: an event the paper dates is a before_date above
+        ("event", re.compile(rf"\b{VOOR}\s+(?:het|de)\s+(?:{_alt(t['event']['nouns'])})\b(?:\s+(?:van|over)\s+[^.;,?]{{3,60}})?",
                              re.I)),
     ]
 
@@ -178,9 +180,8 @@ def _resolve(kind: str, m: re.Match, ref: dt.date | None) -> dt.date | None:
         month = ref.month - 1 + n
         y, mth = ref.year + month // 12, month % 12 + 1
         return dt.date(y, mth, min(ref.day, calendar.monthrange(y, mth)[1]))
-    if kind == "event":  # its date when the paper gives it ("voor het debat van 12 maart 2026")
-        day = re.search(r"\b\d{1,2}\s+[a-z]{3,9}\.?\s+20\d{2}\b", m.group(0), re.I)
-        return parse_date(day.group(0)) if day else None
+    if kind == "event":
+        return None
     raise ValueError(kind)
 
 

@@ -111,25 +111,22 @@ def extract_metadata(head: str, body: str, headings: list[str]) -> Metadata:
 SIDECAR_FIELDS = {"date", "title", "kenmerk", "dossier", "ondernummer", "sender", "type", "doc_type"}
 
 
-def _sidecars(path: Path):
-    """(file, how to pick this file's entry) of the sidecars that may hold a file's metadata, weakest first."""
-    return ((path.parent / "manifest.json", lambda d: d.get(path.name)),
-            (path.with_name(path.name + ".meta.json"), lambda d: d), (path.with_suffix(".meta.json"), lambda d: d))
-
-
 def sidecar_stamp(path: Path) -> str:
-    """What a prepared file depends on besides its bytes: its path and its sidecars' bytes."""
-    h = hashlib.sha256(str(path.resolve()).encode())
-    for source, _ in _sidecars(path):
-        if source.is_file():
-            h.update(source.name.encode() + source.read_bytes())
-    return h.hexdigest()[:16]
+    """What a prepared file depends on besides its bytes: its path and its sidecar fields."""
+    try:
+        fields = sidecar(path)
+    except IngestError as exc:  # preparing the file says so; the stamp changes once the sidecar is mended
+        fields = {"unreadable": str(exc)}
+    key = f"{path.resolve()}\n{json.dumps(fields, sort_keys=True, default=str)}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def sidecar(path: Path) -> dict:
     """Fields for a file from NAME.meta.json beside it, else from manifest.json in its folder."""
     found: dict = {}
-    for source, pick in _sidecars(path):
+    manifest = path.parent / "manifest.json"
+    for source, pick in ((manifest, lambda d: d.get(path.name)), (path.with_name(path.name + ".meta.json"), lambda d: d),
+                         (path.with_suffix(".meta.json"), lambda d: d)):
         if not source.is_file():
             continue
         try:

@@ -14,6 +14,7 @@ from .rules import load
 
 QUESTION_NUMBER = re.compile(r"(?<!\S)(\d{1,4})[.)]?(?:\s+(?=[A-Z\"'‘“(«])|\s*$)")  # "12 Hoeveel …", "12" alone
 SENTENCE_END = re.compile(r"[.?!][)\"'’”»]*(?=\s+(?:[A-Z\"'‘“(«]|\d{1,4}[.)]?\s+[A-Z])|\s*$)")  # "nr. 47" goes on
+SPACE = re.compile(r"\s*")
 SECTION_NUMBER = re.compile(r"^(?:[IVX]{1,4}|\d{1,2}(?:\.\d{1,2})*)[.)]?\s+")  # "II Reactie …", "3.1 Vragen …"
 
 
@@ -78,19 +79,20 @@ class Numbering:
     def cuts(self, b: Block, voice: str) -> list[tuple[int, str]]:
         out, pos, text = [], 0, b.text
         while pos < len(text):
-            at = len(text) - len(text[pos:].lstrip())  # where the next sentence starts
-            here = QUESTION_NUMBER.match(text, at)
-            if not (here and self._opens(here, text)) and self.asked and voice == "kamer":
-                end = SENTENCE_END.search(text, pos)
-                if end is None:
-                    break
-                if text[end.start()] != "?":  # a statement after the question: the answer, unlabelled
-                    out.append((b.start + at, "regering"))
-                    voice, self.asked = "regering", False
-                pos = end.end()
-                continue
-            m = here if here and self._opens(here, text) else next(
-                (m for m in QUESTION_NUMBER.finditer(text, pos) if self._opens(m, text)), None)
+            at = SPACE.match(text, pos).end()  # where the next sentence starts
+            m = QUESTION_NUMBER.match(text, at)
+            if not (m and self._opens(m, text)):
+                m = None
+                if self.asked and voice == "kamer":
+                    end = SENTENCE_END.search(text, pos)
+                    if end is None:
+                        break
+                    if text[end.start()] != "?":  # a statement after the question: the answer, unlabelled
+                        out.append((b.start + at, "regering"))
+                        voice, self.asked = "regering", False
+                    pos = end.end()
+                    continue
+            m = m or next((m for m in QUESTION_NUMBER.finditer(text, pos) if self._opens(m, text)), None)
             if m is None:
                 break
             out.append((b.start + m.start(), "kamer"))

@@ -102,7 +102,7 @@ def test_not_a_commitment(sentence):
     ("Een uitsplitsing per vaarweg stuur ik uw Kamer voor de behandeling van de Voorjaarsnota.",
      "voor de behandeling van de Voorjaarsnota", None),
     ("Ik informeer u voor het commissiedebat van 12 maart 2026.", "voor het commissiedebat van 12 maart 2026",
-     dt.date(2026, 3, 12)),
+     dt.date(2026, 3, 11)),  # before the day, as "voor 12 maart"
 ])
 def test_deadline(sentence, text, deadline):
     c = _one(sentence)
