@@ -208,7 +208,8 @@ def bench_flow(folder: str, db: str, runner: str) -> dict:
 # -- search at scale -----------------------------------------------------------------------------
 
 def build_search_db(path: str, source_db: str, n: int) -> dict:
-    """n synthetic passages: text from the sample sentences, vectors near the sample embeddings (no index)."""
+    """n synthetic passages: text from the sample sentences, vectors near the sample embeddings, the sentence
+    vectors of both passages each joins (no index)."""
     from pipeline import store
     t = time.perf_counter()
     con = store.connect(path)
@@ -216,8 +217,8 @@ def build_search_db(path: str, source_db: str, n: int) -> dict:
     info = json.loads(con.execute("SELECT value FROM src.settings WHERE key = 'embedding_model'").fetchone()[0])
     dim = info["dim"]
     store.ensure_passages(con, info["model"], dim, info.get("backend", "sentence-transformers"))
-    con.execute("CREATE TEMP TABLE base AS SELECT row_number() OVER () - 1 AS i, text, embedding FROM src.passages "
-                "WHERE kind = 'body'")
+    con.execute("CREATE TEMP TABLE base AS SELECT row_number() OVER () - 1 AS i, text, embedding, "
+                "coalesce(sentence_embeddings, []) AS sentences FROM src.passages WHERE kind = 'body'")
     nb = con.execute("SELECT count(*) FROM base").fetchone()[0]
     docs = max(1, n // 100)
     con.execute("""INSERT INTO documents (doc_id, source_path, sha256, pipeline_version, doc_type, doc_date, title)
@@ -228,19 +229,19 @@ def build_search_db(path: str, source_db: str, n: int) -> dict:
     # of theirs (weight w from the hash) plus a little noise. With ~n distinct (a, b, w) triples the vectors
     # form a continuum, as real passages do, not a few hundred clusters of near-ties.
     con.execute(f"""INSERT INTO passages (doc_id, seq, passage_id, kind, page, heading, text, char_start, char_end,
-                                         terms, text_hash, embedding)
+                                         terms, text_hash, embedding, sentence_embeddings)
         WITH picks AS (
             SELECT i, hash(i) % {nb} AS ai, hash(i + 7919) % {nb} AS bi, 0.2 + (hash(i + 104729) % 601) / 1000.0 AS w
             FROM range(?) t(i)),
         blended AS (
-            SELECT p.i, a.text || ' ' || b.text AS text,
+            SELECT p.i, a.text || ' ' || b.text AS text, list_concat(a.sentences, b.sentences) AS sentences,
                    list_transform(list_zip(a.embedding, b.embedding),
                                   (ab, j) -> p.w * ab[1] + (1 - p.w) * ab[2]
                                              + ((hash(p.i * 4096 + j) % 2001) / 1000.0 - 1.0) * 0.02) AS v
             FROM picks p JOIN base a ON a.i = p.ai JOIN base b ON b.i = p.bi),
         normed AS (SELECT *, sqrt(list_inner_product(v, v)) AS norm FROM blended)
         SELECT printf('d%07d', i // 100), i % 100, printf('d%07d:%d', i // 100, i % 100), 'body', 1, '', text, 0, 0,
-               '', '', list_transform(v, x -> x / norm)::FLOAT[{dim}]
+               '', '', list_transform(v, x -> x / norm)::FLOAT[{dim}], sentences
         FROM normed""", [n])
     con.close()
     return {"seconds": time.perf_counter() - t}
@@ -355,11 +356,11 @@ def add_letters(path: str, fts: bool, letters: int = 20, per_letter: int = 12) -
                    SELECT printf('new%03d', i), printf('/synthetic/nieuw-%03d.txt', i), printf('%064d', i), 'bench',
                           'brief', DATE '2026-01-01', 'Nieuwe brief ' || i FROM range(?) t(i)""", [letters])
     con.execute(f"""INSERT INTO passages (doc_id, seq, passage_id, kind, page, heading, text, char_start, char_end,
-                                          terms, text_hash, embedding)
+                                          terms, text_hash, embedding, sentence_embeddings)
                     SELECT printf('new%03d', i // {per_letter}), i % {per_letter},
                            printf('new%03d:%d', i // {per_letter}, i % {per_letter}), 'body', 1, '', p.text, 0, 0, '', '',
-                           p.embedding
-                    FROM range(?) t(i) JOIN (SELECT row_number() OVER () - 1 AS j, text, embedding FROM passages
+                           p.embedding, p.sentence_embeddings
+                    FROM range(?) t(i) JOIN (SELECT row_number() OVER () - 1 AS j, text, embedding, sentence_embeddings FROM passages
                                              LIMIT {letters * per_letter}) p ON p.j = t.i""", [letters * per_letter])
     rows = con.execute("SELECT count(*) FROM index_rows").fetchone()[0]
     t = time.perf_counter()

@@ -2,14 +2,15 @@
 for semantic and keyword search and for the hits they return.
 
 Per row: the list it falls in (`lists`: its nearest of a set of centroids, an inverted file), its
-vector in int8 (`codes`, scaled per dimension) and in float16 (`vectors`), its document's date and
+vector in int8 (`codes`, scaled per dimension) and in float16 (`vectors`), the vectors of its sentences
+in float16 (`sentences`, ending at `sent_ends`), its document's date and
 type (so that filters apply inside the scan), its length in terms (BM25), its record (the fields a
 hit shows, JSON, in `records`, ending at `ends`) and a live flag. The keyword postings are segment
 files under the same row numbers (`keyword.py`).
 
 A semantic query ranks the centroids, takes the nearest lists until they hold as many rows the filters
 let through as `vector_probe` lists hold on average, ranks those on their int8 codes, and scores the
-best of them again on their float16 vectors. The centroids (spherical k-means over a sample of the vectors) and the int8
+best of them again: the better of their float16 vector and their best sentence. The centroids (spherical k-means over a sample of the vectors) and the int8
 scales are trained when the files are written anew (`centroids.npz`). Numpy converts int8 to float32
 some forty times faster than float16. A hit is read from its record: DuckDB spends milliseconds on
 each row it fetches from a compressed column, a slice of a file costs microseconds.
@@ -42,12 +43,12 @@ from . import keyword
 from .dutch import stop_words
 from .store import embedding_model, transaction, word_table
 
-FORMAT = 2  # 1: vectors only, in NAME.duckdb.vectors/ with the keyword postings in DuckDB tables
+FORMAT = 3  # 1: vectors only, in NAME.duckdb.vectors/ with the keyword postings in DuckDB tables; 2: no sentences
 NO_DATE = np.iinfo(np.int32).min
 EPOCH = dt.date(1970, 1, 1)
 # one fixed-size value per row ("live" last: a row counts once its flag is written); `records` is their bytes
 FILES = {"lists": np.uint16, "codes": np.int8, "vectors": np.float16, "dates": np.int32, "types": np.uint8,
-         "lens": np.uint32, "ends": np.uint64, "live": np.uint8}
+         "lens": np.uint32, "ends": np.uint64, "sent_ends": np.uint64, "live": np.uint8}
 WIDE = ("codes", "vectors")  # dim values per row
 BATCH = 50_000
 POSTINGS_BATCH = 200_000
@@ -221,6 +222,8 @@ class SearchIndex:
             setattr(self, name, array.reshape(self.rows, meta.dim) if wide > 1 else array)
         size = int(self.ends[-1]) if self.rows else 0
         self.records = keyword.mapped(folder / "records", np.uint8)[:size]
+        size = int(self.sent_ends[-1]) if self.rows else 0
+        self.sentences = keyword.mapped(folder / "sentences", np.float16)[:size * meta.dim].reshape(size, meta.dim)
         with np.load(folder / "centroids.npz") as trained:
             self.centroids, self.scale = trained["centroids"], trained["scale"]
         self.segments = [keyword.Segment.open(folder, s["name"]) for s in meta.segments]
@@ -372,12 +375,29 @@ class SearchIndex:
         rough = self._rough(near, q / self.scale)
         keep = min(len(near), max(RESCORE, 4 * k))
         near = np.sort(near[np.argpartition(-rough, keep - 1)[:keep]] if keep < len(near) else near)
-        return self._best(self.vectors[near].astype(np.float32) @ q, near, k)
+        return self._best(np.maximum(self.vectors[near].astype(np.float32) @ q, self._best_sentence(near, q)), near, k)
+
+    def _best_sentence(self, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """Each row's best sentence score (-1 for a row without sentence vectors)."""
+        ends = self.sent_ends[rows].astype(np.int64)
+        starts = np.where(rows > 0, self.sent_ends[np.maximum(rows - 1, 0)].astype(np.int64), 0)
+        counts = ends - starts
+        out = np.full(len(rows), -1.0, np.float32)
+        if not counts.sum():
+            return out
+        having = counts > 0
+        # the sentence numbers of every row, one after another: each row's run starts at its first sentence
+        first = np.repeat(starts[having] - np.r_[0, np.cumsum(counts[having])[:-1]], counts[having])
+        scores = self.sentences[first + np.arange(len(first))].astype(np.float32) @ q
+        out[having] = np.maximum.reduceat(scores, np.r_[0, np.cumsum(counts[having])[:-1]])
+        return out
 
 
-def _append(folder: Path, arrays: dict[str, np.ndarray], records: bytes) -> None:
+def _append(folder: Path, arrays: dict[str, np.ndarray], records: bytes, sentences: np.ndarray) -> None:
     with open(folder / "records", "ab") as f:
         f.write(records)
+    with open(folder / "sentences", "ab") as f:
+        f.write(np.ascontiguousarray(sentences, dtype=np.float16).tobytes())
     for name in FILES:  # live last: a row counts once its flag is written
         with open(folder / name, "ab") as f:
             f.write(np.ascontiguousarray(arrays[name], dtype=FILES[name]).tobytes())
@@ -391,10 +411,11 @@ def _truncate(folder: Path, meta: Meta, rows: int) -> None:
     for name, t in FILES.items():
         with open(folder / name, "ab") as f:
             f.truncate(rows * np.dtype(t).itemsize * (meta.dim if name in WIDE else 1))
-    ends = np.memmap(folder / "ends", dtype=np.uint64, mode="r") if rows else [0]
-    with open(folder / "records", "ab") as f:
-        f.truncate(int(ends[-1]))
-    del ends
+    for name, within, size in (("ends", "records", 1), ("sent_ends", "sentences", 2 * meta.dim)):
+        ends = np.memmap(folder / name, dtype=np.uint64, mode="r") if rows else [0]
+        with open(folder / within, "ab") as f:
+            f.truncate(int(ends[-1]) * size)
+        del ends
     for s in [s for s in meta.segments if s["end"] > rows]:
         meta.segments.remove(s)
     meta.write(folder)
@@ -497,27 +518,34 @@ def sync(con: duckdb.DuckDBPyConnection) -> dict:
         keyword.write(folder, name, [(batch["terms"], batch["counts"], batch["rows"], batch["tf"])])
         meta.segments.append({"name": name, "rows": stop - start, "end": stop})
         lens[start - end:stop - end] = batch["lens"]
-    offset = int(np.memmap(folder / "ends", dtype=np.uint64, mode="r")[-1]) if end else 0
+    offset, sent_offset = (int(np.memmap(folder / name, dtype=np.uint64, mode="r")[-1]) if end else 0
+                           for name in ("ends", "sent_ends"))
     for start in range(end, end + added, BATCH):
         stop = min(start + BATCH, end + added)
         flat = con.execute("""SELECT unnest(embedding) AS x FROM (
             SELECT p.embedding FROM pending q JOIN passages p USING (passage_id) WHERE q.row >= ? AND q.row < ?
             ORDER BY q.row)""", [start, stop]).fetchnumpy()["x"]
         vectors = np.asarray(flat, dtype=np.float32).reshape(-1, info["dim"])
+        flat = con.execute("""SELECT unnest(x) AS x FROM (
+            SELECT flatten(coalesce(p.sentence_embeddings, [])::FLOAT[][]) AS x FROM pending q JOIN passages p
+            USING (passage_id) WHERE q.row >= ? AND q.row < ? ORDER BY q.row)""", [start, stop]).fetchnumpy()["x"]
+        sentences = np.asarray(flat, dtype=np.float16).reshape(-1, info["dim"])
         rows = con.execute(f"""SELECT coalesce(datediff('day', DATE '1970-01-01', q.doc_date), {NO_DATE})::INTEGER AS day,
-                   q.doc_type, {RECORD} AS record FROM pending q
+                   q.doc_type, {RECORD} AS record, len(coalesce(p.sentence_embeddings, [])) AS sentences FROM pending q
             JOIN passages p USING (passage_id) JOIN documents d ON d.doc_id = q.doc_id
             WHERE q.row >= ? AND q.row < ? ORDER BY q.row""", [start, stop]).fetchnumpy()
         records = [r.encode() for r in rows["record"]]
         ends = offset + np.cumsum([len(r) for r in records], dtype=np.uint64)
         offset = int(ends[-1])
+        sent_ends = sent_offset + np.cumsum(rows["sentences"], dtype=np.uint64)
+        sent_offset = int(sent_ends[-1])
         meta.types += sorted({t for t in rows["doc_type"] if isinstance(t, str)} - set(meta.types))
         meta.write(folder)
         _append(folder, {
             **_encode(vectors, trained, groups), "dates": rows["day"],
             "types": np.array([meta.types.index(t) if isinstance(t, str) else 255 for t in rows["doc_type"]], np.uint8),
-            "lens": lens[start - end:stop - end], "ends": ends, "live": np.ones(stop - start, dtype=np.uint8)},
-            b"".join(records))
+            "lens": lens[start - end:stop - end], "ends": ends, "sent_ends": sent_ends,
+            "live": np.ones(stop - start, dtype=np.uint8)}, b"".join(records), sentences)
     meta.write(folder)
     con.execute("INSERT INTO index_rows SELECT * FROM pending")  # the files hold these rows now
     con.execute("DROP TABLE pending")

@@ -22,7 +22,7 @@ from .embed import Embedder
 from .errors import IngestError
 from .extract import SUPPORTED, extract, read_bytes, sha256
 from .model import Analysis, Document, Passage
-from .passages import embed_text, make_passages, text_hash
+from .passages import make_passages, readable, text_hash
 from .index import SearchIndex
 from .search import update_index
 from .links import store_links
@@ -124,39 +124,53 @@ def prepare(path: str | Path) -> Prepared:
 
 def passages_of(doc: Document, embedder: Embedder) -> list[Passage]:
     return make_passages(doc, embedder.count_tokens, min(embedder.max_tokens, config().passage_tokens),
-                         embedder.max_tokens)
+                         embedder.max_tokens, config().search["sentence_vectors"])
+
+
+def _texts(passages: list[Passage]) -> dict[str, str]:
+    """Every text the encoder reads of these passages, by its hash (the embedding cache's key)."""
+    return {**{p.text_hash: p.embed_text for p in passages},
+            **{text_hash(t): t for p in passages for t in p.sentence_texts}}
+
+
+def _fill(passages: list[Passage], vectors: dict[str, list[float]]) -> None:
+    for p in passages:
+        p.embedding = vectors[p.text_hash]
+        p.sentence_embeddings = [vectors[text_hash(t)] for t in p.sentence_texts]
 
 
 def embed_prepared(prepared: Prepared, embedder: Embedder, embedded: frozenset[str] = frozenset()) -> Prepared:
-    """Passages with embeddings, without the database: for Dask workers. Texts in `embedded` are left to
-    the writer, which has them in its cache."""
+    """Passages with embeddings, without the database: for Dask workers. Passages whose text is in
+    `embedded` are left to the writer, which has them in its cache."""
     passages = passages_of(prepared.document, embedder)
     todo = [p for p in passages if p.text_hash not in embedded]
-    for p, vector in zip(todo, embedder.encode([p.embed_text for p in todo], kind="passage")):
-        p.embedding = vector
+    texts = _texts(todo)
+    _fill(todo, dict(zip(texts, embedder.encode(list(texts.values()), kind="passage"))))
     prepared.passages = passages
     return prepared
 
 
 def embed_passages(con: duckdb.DuckDBPyConnection, passages: list[Passage], embedder: Embedder) -> int:
-    """Fill in embeddings, from the cache where this model already embedded the same text, and cache what is
-    new (passages embedded elsewhere included); returns how many were embedded here."""
-    hashes = sorted({p.text_hash for p in passages})
+    """Fill in the embeddings of passages and their sentences, from the cache where this model already
+    embedded the same text, and cache what is new (passages embedded elsewhere included); returns how many
+    texts were embedded here."""
+    texts = _texts(passages)
     cached: dict[str, list[float]] = {}
-    if hashes:
-        rows = con.execute("SELECT text_hash, embedding FROM embedding_cache WHERE model = ? AND text_hash IN "
-                           f"({','.join('?' * len(hashes))})", [embedder.name, *hashes]).fetchall()
-        cached = {h: e for h, e in rows}
-    todo = {p.text_hash: p.embed_text for p in passages if p.text_hash not in cached and p.embedding is None}
-    fresh = {p.text_hash: p.embedding for p in passages if p.text_hash not in cached and p.embedding is not None}
-    if todo:
-        fresh.update(zip(todo, embedder.encode(list(todo.values()), kind="passage")))
+    for start in range(0, len(texts), 1000):
+        hashes = list(texts)[start:start + 1000]
+        cached.update(con.execute("SELECT text_hash, embedding FROM embedding_cache WHERE model = ? AND text_hash IN "
+                                  f"({','.join('?' * len(hashes))})", [embedder.name, *hashes]).fetchall())
+    fresh = {}
+    for p in passages:
+        if p.embedding is not None:
+            fresh.update(zip([p.text_hash, *map(text_hash, p.sentence_texts)], [p.embedding, *p.sentence_embeddings]))
+    todo = {h: t for h, t in texts.items() if h not in cached and h not in fresh}
+    fresh.update(zip(todo, embedder.encode(list(todo.values()), kind="passage")))
+    fresh = {h: v for h, v in fresh.items() if h not in cached}
     if fresh:
         con.executemany("INSERT OR IGNORE INTO embedding_cache VALUES (?, ?, ?)",
                         [(h, embedder.name, v) for h, v in fresh.items()])
-        cached.update(fresh)
-    for p in passages:
-        p.embedding = cached[p.text_hash]
+    _fill(passages, {**cached, **fresh})
     return len(todo)
 
 
@@ -246,12 +260,11 @@ def reembed_all(con: duckdb.DuckDBPyConnection, embedder: Embedder) -> int:
                        "JOIN documents d USING (doc_id)").fetchall()
     passages = []
     for doc_id, seq, title, heading, text, glossary in rows:
-        p = Passage(seq, 0, heading, text, 0, 0, glossary=glossary, embed_text=embed_text(title, heading, text, glossary))
-        p.text_hash = text_hash(p.embed_text)
-        passages.append((doc_id, p))
+        passages.append((doc_id, readable(Passage(seq, 0, heading, text, 0, 0, glossary=glossary), title,
+                                          config().search["sentence_vectors"])))
     embed_passages(con, [p for _, p in passages], embedder)
     store.replace_embeddings(con, embedder.name, embedder.dim, embedder.backend_name,
-                             {(doc_id, p.seq): (p.text_hash, p.embedding) for doc_id, p in passages})
+                             {(doc_id, p.seq): (p.text_hash, p.embedding, p.sentence_embeddings) for doc_id, p in passages})
     return len(passages)
 
 

@@ -229,6 +229,8 @@ class Passage:
     text_hash: str = ""  # of embed_text: the key of the embedding cache
     terms: str = ""  # compound parts of the text, indexed for keyword search
     embedding: list[float] | None = None
+    sentence_texts: list[str] = field(default_factory=list)  # what the model sees of each sentence (passages.py)
+    sentence_embeddings: list[list[float]] | None = None
 
 
 @dataclass

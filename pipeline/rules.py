@@ -38,7 +38,7 @@ SHAPES: dict[str, dict] = {
                       "title": {"not": [Pattern]}},
     "embedding.toml": {"model": {"default": str, "batch_size": int,
                                  "prefixes?": [{"model": Pattern, "query": str, "passage": str}]},
-                       "search": {"passage_tokens": int, "bm25_k1": float, "bm25_b": float, "rrf_k": int,
+                       "search": {"passage_tokens": int, "sentence_vectors": bool, "bm25_k1": float, "bm25_b": float, "rrf_k": int,
                                   "keyword_weight": float, "semantic_weight": float, "footnote_weight": float,
                                   "depth": int,
                                   "vector_probe": int}},

@@ -179,8 +179,11 @@ def vector_sql(vector: list[float], dim: int) -> str:
 
 
 def _semantic(con, vector: list[float], dim: int, filt: str, args: list, k: int) -> list[tuple[str, float]]:
+    """A scan of the stored vectors, scoring a passage as the index does: by its vector or its best sentence."""
+    q = vector_sql(vector, dim)
     sql = f"""
-        SELECT p.passage_id, array_cosine_similarity(p.embedding, {vector_sql(vector, dim)}) AS score
+        SELECT p.passage_id, greatest(array_cosine_similarity(p.embedding, {q}), coalesce(
+            list_max(list_transform(p.sentence_embeddings, s -> array_cosine_similarity(s, {q}))), -1)) AS score
         FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {filt}
         ORDER BY score DESC, p.passage_id LIMIT ?"""
     return con.execute(sql, [*args, k]).fetchall()

@@ -25,8 +25,9 @@ from .model import Analysis, Document, Passage
 log = logging.getLogger("kamerstukken")
 
 # 1: kamerstukken 0.1 (no schema_version recorded); 2: commitments.deadline_basis, passages.glossary and
-# anchor_seq, the lexicon table. SCHEMA's ALTER statements migrate an older database when it is opened to write.
-SCHEMA_VERSION = 2
+# anchor_seq, the lexicon table; 3: passages.sentence_embeddings. SCHEMA's and ensure_passages' ALTER statements
+# migrate an older database when it is opened to write.
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS documents (
@@ -200,7 +201,8 @@ def _check_ours(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
 
 
 PASSAGE_COLUMNS = """doc_id VARCHAR, seq INTEGER, passage_id VARCHAR, kind VARCHAR, footnote INTEGER, page INTEGER, heading VARCHAR,
-    text VARCHAR, char_start INTEGER, char_end INTEGER, terms VARCHAR, text_hash VARCHAR, embedding FLOAT[{dim}], glossary VARCHAR, anchor_seq INTEGER"""
+    text VARCHAR, char_start INTEGER, char_end INTEGER, terms VARCHAR, text_hash VARCHAR, embedding FLOAT[{dim}], glossary VARCHAR, anchor_seq INTEGER,
+    sentence_embeddings FLOAT[{dim}][]"""
 
 
 def embedding_model(con: duckdb.DuckDBPyConnection) -> dict | None:
@@ -213,7 +215,8 @@ def ensure_passages(con: duckdb.DuckDBPyConnection, model: str, dim: int, backen
     old = embedding_model(con)
     new = {"model": model, "dim": dim, "backend": backend}
     con.execute(f"CREATE TABLE IF NOT EXISTS passages ({PASSAGE_COLUMNS.format(dim=dim)})")
-    for column in ("glossary VARCHAR", "anchor_seq INTEGER"):  # databases of 0.1.0
+    for column in ("glossary VARCHAR", "anchor_seq INTEGER",  # databases of 0.1.0
+                   f"sentence_embeddings FLOAT[{dim}][]"):  # schema 3
         con.execute(f"ALTER TABLE passages ADD COLUMN IF NOT EXISTS {column}")
     con.execute(VIEWS.read_text(encoding="utf-8"))
     con.execute("CREATE TABLE IF NOT EXISTS embedding_cache (text_hash VARCHAR, model VARCHAR, embedding FLOAT[], "
@@ -224,14 +227,15 @@ def ensure_passages(con: duckdb.DuckDBPyConnection, model: str, dim: int, backen
 
 
 def replace_embeddings(con: duckdb.DuckDBPyConnection, model: str, dim: int, backend: str,
-                       vectors: dict[tuple[str, int], tuple[str, list[float]]]) -> None:
+                       vectors: dict[tuple[str, int], tuple[str, list[float], list[list[float]]]]) -> None:
     """Swap in embeddings of another model (its dimension may differ) in one transaction."""
     with transaction(con):
         mark_stale(con)  # the search index beside the database holds the old model's vectors
         con.execute(f"CREATE TABLE passages_new ({PASSAGE_COLUMNS.format(dim=dim)})")
         rows = con.execute("SELECT doc_id, seq, passage_id, kind, footnote, page, heading, text, char_start, char_end, terms, "
                            "glossary, anchor_seq FROM passages").fetchall()
-        _insert(con, "passages_new", [(*r[:-2], *vectors[(r[0], r[1])], *r[-2:]) for r in rows])
+        _insert(con, "passages_new", [(*r[:-2], *vectors[(r[0], r[1])][:2], *r[-2:], vectors[(r[0], r[1])][2])
+                                      for r in rows])
         con.execute("DROP TABLE passages")
         con.execute("ALTER TABLE passages_new RENAME TO passages")
         con.execute("INSERT OR REPLACE INTO settings VALUES ('embedding_model', ?)",
@@ -320,7 +324,7 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
              _passage_at(passages, c.start), c.start, c.end, c.deadline_basis) for i, c in enumerate(analysis.commitments)])
         _insert(con, "passages", [
             (doc.doc_id, p.seq, f"{doc.doc_id}:{p.seq}", p.kind, p.footnote, p.page, p.heading, p.text, p.start, p.end,
-             p.terms, p.text_hash, p.embedding, p.glossary, p.anchor_seq)
+             p.terms, p.text_hash, p.embedding, p.glossary, p.anchor_seq, p.sentence_embeddings)
             for p in passages])
 
 

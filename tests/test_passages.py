@@ -116,3 +116,31 @@ def test_numbered_questions_on_one_line_each_open_a_turn():
     assert [text[s:e].strip() for s, e in turns] == [
         "1 Hoeveel dijken zijn er?", "2 Hoeveel sluizen staan in de motie (Kamerstuk 36 600 XII, nr. 47)?",
         "3 Wat kost dat?"]
+
+
+@pytest.mark.parametrize("text, sentences", [
+    # sentences within a paragraph and across paragraphs and a line break, under the title and heading
+    ("De gemalen draaien op volle kracht. Het waterschap meldt geen storingen.\n\nIn mei volgt een evaluatie "
+     "van de pompen.", ["De gemalen draaien op volle kracht.", "Het waterschap meldt geen storingen.",
+                        "In mei volgt een evaluatie van de pompen."]),
+    ("Antwoord 3\n\nDe gemalen draaien op volle kracht. Zie bijlage. Het waterschap meldt geen storingen.",
+     ["De gemalen draaien op volle kracht.", "Het waterschap meldt geen storingen."]),  # too short to count
+    ("De gemalen draaien op volle kracht.", []),  # one sentence: the passage's own vector is the sentence's
+    ("De gemalen draaien op volle kracht. Zie bijlage.", []),
+    ("Ruim 40 gemalen draaien op volle kracht (zie o.a. de brief van 3 mei). 'Het waterschap meldt geen "
+     "storingen.'", ["Ruim 40 gemalen draaien op volle kracht (zie o.a. de brief van 3 mei).",
+                     "'Het waterschap meldt geen storingen.'"]),
+])
+def test_each_sentence_of_a_passage_is_read_under_its_title_and_heading(text, sentences):
+    from pipeline.passages import embed_text, sentence_texts
+    assert sentence_texts("Gemalen", "Stand van zaken", text) == [embed_text("Gemalen", "Stand van zaken", s)
+                                                                  for s in sentences]
+
+
+def test_sentences_are_read_apart_unless_turned_off():
+    doc = extract(CORPUS / "2025-04-17_natuurherstel-stikstof.txt")
+    count = lambda t: len(t.split()) * 3 // 2  # noqa: E731
+    with_sentences = make_passages(doc, count, 384)
+    assert any(p.sentence_texts for p in with_sentences)
+    assert all(p.sentence_texts[0].startswith(p.embed_text.split(" > ")[0]) for p in with_sentences if p.sentence_texts)
+    assert not any(p.sentence_texts for p in make_passages(doc, count, 384, sentences=False))

@@ -90,13 +90,15 @@ def test_a_changed_model_re_embeds(tmp_path):
     small, large = CountingEmbedder("test-hash-8", 8), CountingEmbedder("test-hash-16", 16)
     run_batch([f], db, small)
     con = store.connect(db)
-    n = con.execute("SELECT count(*) FROM passages").fetchone()[0]
+    n, sentences = con.execute("SELECT count(*), sum(len(sentence_embeddings)) FROM passages").fetchone()
     con.close()
     run_batch([f], db, large)
-    assert len(large.encoded) == n
+    assert sentences > 0 and len(large.encoded) == len(set(large.encoded)) == n + sentences
     con = store.connect(db)
     assert store.embedding_model(con) == {"model": "test-hash-16", "dim": 16, "backend": "sentence-transformers"}
     assert con.execute("SELECT DISTINCT len(embedding) FROM passages").fetchall() == [(16,)]
+    assert con.execute("SELECT DISTINCT len(s) FROM (SELECT unnest(sentence_embeddings) AS s FROM passages)"
+                       ).fetchall() == [(16,)]
     hits = search(con, "stikstof", mode="semantic", embedder=large)
     assert hits
     with pytest.raises(ValueError, match="embedded with test-hash-16"):
@@ -286,3 +288,32 @@ def test_a_footnote_counts_less_than_the_body_in_fusion():
     fused = S._fuse([(1.0, keyword), (1.0, semantic)], 15)
     assert fused[0][1] == fused[1][1]  # a tie, broken by name
     assert [pid for pid, _ in S._fuse([(1.0, keyword), (1.0, semantic)], 15, {"note"}, 0.5)] == ["body", "note"]
+
+
+def test_a_passage_is_scored_by_its_best_sentence_in_the_index_and_in_a_scan(tmp_path):
+    """A passage about many things whose one sentence answers the query ranks above a passage whose whole
+    vector is only somewhat near it: in the index (float16 sentence vectors) and in the scan without one."""
+    from pipeline.index import SearchIndex, sync
+    from pipeline.search import _semantic
+    rng = np.random.default_rng(5)
+
+    def unit(v):
+        return (v / np.linalg.norm(v)).astype(np.float32).tolist()
+    q = rng.normal(size=16)
+    near = unit(q + rng.normal(scale=1.2, size=16))  # cosine with q about 0.6
+    others = [unit(rng.normal(size=16)) for _ in range(40)]
+    con = store.connect(tmp_path / "s.duckdb")
+    store.ensure_passages(con, "test-16", 16, "test")
+    rows = [("near", near, None), ("answers", unit(rng.normal(size=16)), [others[0], unit(q), others[1]]),
+            *((f"other{i}", v, [others[(i + 1) % 40], others[(i + 2) % 40]]) for i, v in enumerate(others))]
+    con.execute("INSERT INTO documents (doc_id, source_path, sha256, pipeline_version) VALUES ('d', 'd.txt', '', 't')")
+    con.executemany("INSERT INTO passages (doc_id, seq, passage_id, kind, text, text_hash, embedding, "
+                    "sentence_embeddings) VALUES ('d', ?, ?, 'body', 'tekst', ?, ?, ?)",
+                    [(i, pid, pid, v, s) for i, (pid, v, s) in enumerate(rows)])
+    assert sync(con)["added"] == len(rows)
+    index = SearchIndex.open(con)
+    assert int(index.sent_ends[-1]) == 3 + 2 * 40
+    found = [pid for pid, _ in _near(con, index, unit(q), 3)]
+    scanned = [pid for pid, _ in _semantic(con, unit(q), 16, "TRUE", [], 3)]
+    assert found[:2] == scanned[:2] == ["answers", "near"], (found, scanned)
+    assert abs(_near(con, index, unit(q), 1)[0][1] - 1.0) < 0.02  # the sentence is the query
