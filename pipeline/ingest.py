@@ -163,7 +163,7 @@ def embed_passages(con: duckdb.DuckDBPyConnection, passages: list[Passage], embe
     fresh = {}
     for p in passages:
         if p.embedding is not None:
-            fresh.update(zip([p.text_hash, *map(text_hash, p.sentence_texts)], [p.embedding, *p.sentence_embeddings]))
+            fresh.update(zip([p.text_hash, *map(text_hash, p.sentence_texts)], [p.embedding, *(p.sentence_embeddings or [])]))
     todo = {h: t for h, t in texts.items() if h not in cached and h not in fresh}
     fresh.update(zip(todo, embedder.encode(list(todo.values()), kind="passage")))
     fresh = {h: v for h, v in fresh.items() if h not in cached}

@@ -144,3 +144,13 @@ def test_sentences_are_read_apart_unless_turned_off():
     assert any(p.sentence_texts for p in with_sentences)
     assert all(p.sentence_texts[0].startswith(p.embed_text.split(" > ")[0]) for p in with_sentences if p.sentence_texts)
     assert not any(p.sentence_texts for p in make_passages(doc, count, 384, sentences=False))
+
+
+def test_a_sentence_is_read_with_the_long_forms_of_the_acronyms_it_uses():
+    from pipeline.passages import sentence_texts
+    glossary = "NPW: Nationaal Programma Water; KRW: Kaderrichtlijn Water"
+    assert sentence_texts("Water", "", "Het NPW loopt tot 2030 door. De gemeenten voeren de KRW-maatregelen uit. "
+                          "Daarna volgt een evaluatie van alles.", glossary) == [
+        "Water > Het NPW loopt tot 2030 door.\n\n(NPW: Nationaal Programma Water)",
+        "Water > De gemeenten voeren de KRW-maatregelen uit.\n\n(KRW: Kaderrichtlijn Water)",
+        "Water > Daarna volgt een evaluatie van alles."]
