@@ -3,7 +3,7 @@ for semantic and keyword search and for the hits they return.
 
 Per row: the list it falls in (`lists`: its nearest of a set of centroids, an inverted file), its
 vector in int8 (`codes`, scaled per dimension) and in float16 (`vectors`), the vectors of its sentences
-in float16 (`sentences`, ending at `sent_ends`), its document's date and
+in int16 as stored (`sentences`, ending at `sent_ends`), its document's date and
 type (so that filters apply inside the scan), its length in terms (BM25), its record (the fields a
 hit shows, JSON, in `records`, ending at `ends`) and a live flag. The keyword postings are segment
 files under the same row numbers (`keyword.py`).
@@ -41,7 +41,7 @@ import numpy as np
 
 from . import keyword
 from .dutch import stop_words
-from .store import embedding_model, transaction, word_table
+from .store import SENTENCE_SCALE, embedding_model, transaction, word_table
 
 FORMAT = 3  # 1: vectors only, in NAME.duckdb.vectors/ with the keyword postings in DuckDB tables; 2: no sentences
 NO_DATE = np.iinfo(np.int32).min
@@ -223,7 +223,7 @@ class SearchIndex:
         size = int(self.ends[-1]) if self.rows else 0
         self.records = keyword.mapped(folder / "records", np.uint8)[:size]
         size = int(self.sent_ends[-1]) if self.rows else 0
-        self.sentences = keyword.mapped(folder / "sentences", np.float16)[:size * meta.dim].reshape(size, meta.dim)
+        self.sentences = keyword.mapped(folder / "sentences", np.int16)[:size * meta.dim].reshape(size, meta.dim)
         with np.load(folder / "centroids.npz") as trained:
             self.centroids, self.scale = trained["centroids"], trained["scale"]
         self.segments = [keyword.Segment.open(folder, s["name"]) for s in meta.segments]
@@ -388,7 +388,7 @@ class SearchIndex:
         having = counts > 0
         # the sentence numbers of every row, one after another: each row's run starts at its first sentence
         first = np.repeat(starts[having] - np.r_[0, np.cumsum(counts[having])[:-1]], counts[having])
-        scores = self.sentences[first + np.arange(len(first))].astype(np.float32) @ q
+        scores = self.sentences[first + np.arange(len(first))].astype(np.float32) @ (q / SENTENCE_SCALE)
         out[having] = np.maximum.reduceat(scores, np.r_[0, np.cumsum(counts[having])[:-1]])
         return out
 
@@ -397,7 +397,7 @@ def _append(folder: Path, arrays: dict[str, np.ndarray], records: bytes, sentenc
     with open(folder / "records", "ab") as f:
         f.write(records)
     with open(folder / "sentences", "ab") as f:
-        f.write(np.ascontiguousarray(sentences, dtype=np.float16).tobytes())
+        f.write(np.ascontiguousarray(sentences, dtype=np.int16).tobytes())
     for name in FILES:  # live last: a row counts once its flag is written
         with open(folder / name, "ab") as f:
             f.write(np.ascontiguousarray(arrays[name], dtype=FILES[name]).tobytes())
@@ -527,9 +527,9 @@ def sync(con: duckdb.DuckDBPyConnection) -> dict:
             ORDER BY q.row)""", [start, stop]).fetchnumpy()["x"]
         vectors = np.asarray(flat, dtype=np.float32).reshape(-1, info["dim"])
         flat = con.execute("""SELECT unnest(x) AS x FROM (
-            SELECT flatten(coalesce(p.sentence_embeddings, [])::FLOAT[][]) AS x FROM pending q JOIN passages p
+            SELECT flatten(coalesce(p.sentence_embeddings, [])::SMALLINT[][]) AS x FROM pending q JOIN passages p
             USING (passage_id) WHERE q.row >= ? AND q.row < ? ORDER BY q.row)""", [start, stop]).fetchnumpy()["x"]
-        sentences = np.asarray(flat, dtype=np.float16).reshape(-1, info["dim"])
+        sentences = np.asarray(flat, dtype=np.int16).reshape(-1, info["dim"])
         rows = con.execute(f"""SELECT coalesce(datediff('day', DATE '1970-01-01', q.doc_date), {NO_DATE})::INTEGER AS day,
                    q.doc_type, {RECORD} AS record, len(coalesce(p.sentence_embeddings, [])) AS sentences FROM pending q
             JOIN passages p USING (passage_id) JOIN documents d ON d.doc_id = q.doc_id

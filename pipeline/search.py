@@ -179,11 +179,15 @@ def vector_sql(vector: list[float], dim: int) -> str:
 
 
 def _semantic(con, vector: list[float], dim: int, filt: str, args: list, k: int) -> list[tuple[str, float]]:
-    """A scan of the stored vectors, scoring a passage as the index does: by its vector or its best sentence."""
+    """A scan of the stored vectors, scoring a passage as the index does: by its vector or its best sentence
+    (a database of schema 2, opened read-only before an ingest added them, has none)."""
     q = vector_sql(vector, dim)
+    sentences = con.execute("SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND "
+                            "table_name = 'passages' AND column_name = 'sentence_embeddings'").fetchone()[0]
+    best = (f"list_max(list_transform(p.sentence_embeddings, s -> array_cosine_similarity(s::FLOAT[{int(dim)}], {q})))"
+            if sentences else "NULL")
     sql = f"""
-        SELECT p.passage_id, greatest(array_cosine_similarity(p.embedding, {q}), coalesce(
-            list_max(list_transform(p.sentence_embeddings, s -> array_cosine_similarity(s, {q}))), -1)) AS score
+        SELECT p.passage_id, greatest(array_cosine_similarity(p.embedding, {q}), coalesce({best}, -1)) AS score
         FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {filt}
         ORDER BY score DESC, p.passage_id LIMIT ?"""
     return con.execute(sql, [*args, k]).fetchall()

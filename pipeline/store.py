@@ -202,7 +202,15 @@ def _check_ours(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
 
 PASSAGE_COLUMNS = """doc_id VARCHAR, seq INTEGER, passage_id VARCHAR, kind VARCHAR, footnote INTEGER, page INTEGER, heading VARCHAR,
     text VARCHAR, char_start INTEGER, char_end INTEGER, terms VARCHAR, text_hash VARCHAR, embedding FLOAT[{dim}], glossary VARCHAR, anchor_seq INTEGER,
-    sentence_embeddings FLOAT[{dim}][]"""
+    sentence_embeddings SMALLINT[{dim}][]"""
+# Sentence vectors are stored as int16 at this scale (their values lie in [-1, 1]): a quarter of a passage's
+# FLOAT list in DuckDB, whose lists of float arrays took 20 GB for a million passages and most of an index
+# build to read. Cosine similarity does not see the scale.
+SENTENCE_SCALE = 32767
+
+
+def sentence_codes(vectors: list[list[float]] | None) -> list[list[int]]:
+    return [[round(x * SENTENCE_SCALE) for x in v] for v in vectors or []]
 
 
 def embedding_model(con: duckdb.DuckDBPyConnection) -> dict | None:
@@ -216,7 +224,7 @@ def ensure_passages(con: duckdb.DuckDBPyConnection, model: str, dim: int, backen
     new = {"model": model, "dim": dim, "backend": backend}
     con.execute(f"CREATE TABLE IF NOT EXISTS passages ({PASSAGE_COLUMNS.format(dim=dim)})")
     for column in ("glossary VARCHAR", "anchor_seq INTEGER",  # databases of 0.1.0
-                   f"sentence_embeddings FLOAT[{dim}][]"):  # schema 3
+                   f"sentence_embeddings SMALLINT[{dim}][]"):  # schema 3
         con.execute(f"ALTER TABLE passages ADD COLUMN IF NOT EXISTS {column}")
     con.execute(VIEWS.read_text(encoding="utf-8"))
     con.execute("CREATE TABLE IF NOT EXISTS embedding_cache (text_hash VARCHAR, model VARCHAR, embedding FLOAT[], "
@@ -234,7 +242,7 @@ def replace_embeddings(con: duckdb.DuckDBPyConnection, model: str, dim: int, bac
         con.execute(f"CREATE TABLE passages_new ({PASSAGE_COLUMNS.format(dim=dim)})")
         rows = con.execute("SELECT doc_id, seq, passage_id, kind, footnote, page, heading, text, char_start, char_end, terms, "
                            "glossary, anchor_seq FROM passages").fetchall()
-        _insert(con, "passages_new", [(*r[:-2], *vectors[(r[0], r[1])][:2], *r[-2:], vectors[(r[0], r[1])][2])
+        _insert(con, "passages_new", [(*r[:-2], *vectors[(r[0], r[1])][:2], *r[-2:], sentence_codes(vectors[(r[0], r[1])][2]))
                                       for r in rows])
         con.execute("DROP TABLE passages")
         con.execute("ALTER TABLE passages_new RENAME TO passages")
@@ -324,7 +332,7 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
              _passage_at(passages, c.start), c.start, c.end, c.deadline_basis) for i, c in enumerate(analysis.commitments)])
         _insert(con, "passages", [
             (doc.doc_id, p.seq, f"{doc.doc_id}:{p.seq}", p.kind, p.footnote, p.page, p.heading, p.text, p.start, p.end,
-             p.terms, p.text_hash, p.embedding, p.glossary, p.anchor_seq, p.sentence_embeddings)
+             p.terms, p.text_hash, p.embedding, p.glossary, p.anchor_seq, sentence_codes(p.sentence_embeddings))
             for p in passages])
 
 

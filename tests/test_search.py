@@ -292,7 +292,7 @@ def test_a_footnote_counts_less_than_the_body_in_fusion():
 
 def test_a_passage_is_scored_by_its_best_sentence_in_the_index_and_in_a_scan(tmp_path):
     """A passage about many things whose one sentence answers the query ranks above a passage whose whole
-    vector is only somewhat near it: in the index (float16 sentence vectors) and in the scan without one."""
+    vector is only somewhat near it: in the index (int16 sentence vectors) and in the scan without one."""
     from pipeline.index import SearchIndex, sync
     from pipeline.search import _semantic
     rng = np.random.default_rng(5)
@@ -309,7 +309,7 @@ def test_a_passage_is_scored_by_its_best_sentence_in_the_index_and_in_a_scan(tmp
     con.execute("INSERT INTO documents (doc_id, source_path, sha256, pipeline_version) VALUES ('d', 'd.txt', '', 't')")
     con.executemany("INSERT INTO passages (doc_id, seq, passage_id, kind, text, text_hash, embedding, "
                     "sentence_embeddings) VALUES ('d', ?, ?, 'body', 'tekst', ?, ?, ?)",
-                    [(i, pid, pid, v, s) for i, (pid, v, s) in enumerate(rows)])
+                    [(i, pid, pid, v, store.sentence_codes(s)) for i, (pid, v, s) in enumerate(rows)])
     assert sync(con)["added"] == len(rows)
     index = SearchIndex.open(con)
     assert int(index.sent_ends[-1]) == 3 + 2 * 40
@@ -317,3 +317,16 @@ def test_a_passage_is_scored_by_its_best_sentence_in_the_index_and_in_a_scan(tmp
     scanned = [pid for pid, _ in _semantic(con, unit(q), 16, "TRUE", [], 3)]
     assert found[:2] == scanned[:2] == ["answers", "near"], (found, scanned)
     assert abs(_near(con, index, unit(q), 1)[0][1] - 1.0) < 0.02  # the sentence is the query
+
+
+def test_a_database_written_before_sentence_vectors_answers_by_a_scan(tmp_path, corpus_db, embedder):
+    """Schema 2 had no sentence vectors and its index files are of an older format: until the next ingest
+    adds them, a read-only semantic search scans the passages' own vectors."""
+    db = tmp_path / "old.duckdb"
+    shutil.copy(corpus_db, db)
+    con = store.connect(db)
+    con.execute("ALTER TABLE passages DROP COLUMN sentence_embeddings")
+    con.close()
+    con = store.connect(db, read_only=True)
+    hits = search(con, "tekort aan leraren in de grote steden", mode="semantic", limit=3, embedder=embedder)
+    assert hits and "lerarentekort" in Path(hits[0].source_path).name
