@@ -296,6 +296,9 @@ class FixedEmbedder:
         return [self.vectors[t] for t in texts]
 
 
+TIE = 2e-3  # the index's float16 and int16 vectors against the scan's float32
+
+
 def bench_search(path: str, mode: str, queries: list[str], vectors: dict) -> dict:
     from pipeline import search as S
     from pipeline.index import SearchIndex
@@ -340,8 +343,10 @@ def bench_search(path: str, mode: str, queries: list[str], vectors: dict) -> dic
         filt, args = S.Filters(when.get("date_from"), when.get("date_to")).sql()
         hits = 0
         for q in queries:
-            exact = {pid for pid, _ in S._semantic(con, vectors[q], info["dim"], filt, args, 10)}
-            hits += len(exact & {pid for pid, _ in run(q)})
+            # a hit as near as the exact 10th counts: the synthetic passages share their sentences, so the
+            # exact top 10 is one pick among thousands of passages with the same best sentence
+            exact = S._semantic(con, vectors[q], info["dim"], filt, args, 10)
+            hits += min(len(exact), sum(score >= exact[-1][1] - TIE for _, score in run(q)))
         result["recall"] = hits / (10 * len(queries))
     return result
 

@@ -58,6 +58,7 @@ SAMPLE = 32  # vectors per centroid the k-means is trained on
 GROWTH = 4  # train again once the rows have grown this many times since the last training
 TOP_GROUPS = 3  # a new row's list is sought among the centroids of this many nearest groups of them
 CHUNK = 1024  # rows scored on their codes at a time
+SENTENCE_BATCH = 5_000  # rows whose sentence vectors are read from the database at a time
 RESCORE = 200  # rows ranked on their codes that are scored again on their float16 vectors (at least 4 k)
 ROWS = """CREATE TABLE IF NOT EXISTS index_rows (row BIGINT PRIMARY KEY, passage_id VARCHAR, doc_id VARCHAR,
     key UBIGINT, doc_date DATE, doc_type VARCHAR)"""
@@ -393,11 +394,21 @@ class SearchIndex:
         return out
 
 
-def _append(folder: Path, arrays: dict[str, np.ndarray], records: bytes, sentences: np.ndarray) -> None:
+def _append_sentences(con: duckdb.DuckDBPyConnection, folder: Path, start: int, stop: int) -> None:
+    """The sentence vectors of rows start to stop, appended SENTENCE_BATCH rows at a time: a query's
+    unnested values cost DuckDB and numpy many times their size (2.4 GB for 50,000 rows at once)."""
+    with open(folder / "sentences", "ab") as f:
+        for at in range(start, stop, SENTENCE_BATCH):
+            flat = con.execute("""SELECT unnest(x) AS x FROM (
+                SELECT flatten(coalesce(p.sentence_embeddings, [])::SMALLINT[][]) AS x FROM pending q JOIN passages p
+                USING (passage_id) WHERE q.row >= ? AND q.row < ? ORDER BY q.row)""",
+                               [at, min(at + SENTENCE_BATCH, stop)]).fetchnumpy()["x"]
+            f.write(np.ascontiguousarray(flat, dtype=np.int16).tobytes())
+
+
+def _append(folder: Path, arrays: dict[str, np.ndarray], records: bytes) -> None:
     with open(folder / "records", "ab") as f:
         f.write(records)
-    with open(folder / "sentences", "ab") as f:
-        f.write(np.ascontiguousarray(sentences, dtype=np.int16).tobytes())
     for name in FILES:  # live last: a row counts once its flag is written
         with open(folder / name, "ab") as f:
             f.write(np.ascontiguousarray(arrays[name], dtype=FILES[name]).tobytes())
@@ -526,10 +537,6 @@ def sync(con: duckdb.DuckDBPyConnection) -> dict:
             SELECT p.embedding FROM pending q JOIN passages p USING (passage_id) WHERE q.row >= ? AND q.row < ?
             ORDER BY q.row)""", [start, stop]).fetchnumpy()["x"]
         vectors = np.asarray(flat, dtype=np.float32).reshape(-1, info["dim"])
-        flat = con.execute("""SELECT unnest(x) AS x FROM (
-            SELECT flatten(coalesce(p.sentence_embeddings, [])::SMALLINT[][]) AS x FROM pending q JOIN passages p
-            USING (passage_id) WHERE q.row >= ? AND q.row < ? ORDER BY q.row)""", [start, stop]).fetchnumpy()["x"]
-        sentences = np.asarray(flat, dtype=np.int16).reshape(-1, info["dim"])
         rows = con.execute(f"""SELECT coalesce(datediff('day', DATE '1970-01-01', q.doc_date), {NO_DATE})::INTEGER AS day,
                    q.doc_type, {RECORD} AS record, len(coalesce(p.sentence_embeddings, [])) AS sentences FROM pending q
             JOIN passages p USING (passage_id) JOIN documents d ON d.doc_id = q.doc_id
@@ -541,11 +548,12 @@ def sync(con: duckdb.DuckDBPyConnection) -> dict:
         sent_offset = int(sent_ends[-1])
         meta.types += sorted({t for t in rows["doc_type"] if isinstance(t, str)} - set(meta.types))
         meta.write(folder)
+        _append_sentences(con, folder, start, stop)  # before the rows that point into them
         _append(folder, {
             **_encode(vectors, trained, groups), "dates": rows["day"],
             "types": np.array([meta.types.index(t) if isinstance(t, str) else 255 for t in rows["doc_type"]], np.uint8),
             "lens": lens[start - end:stop - end], "ends": ends, "sent_ends": sent_ends,
-            "live": np.ones(stop - start, dtype=np.uint8)}, b"".join(records), sentences)
+            "live": np.ones(stop - start, dtype=np.uint8)}, b"".join(records))
     meta.write(folder)
     con.execute("INSERT INTO index_rows SELECT * FROM pending")  # the files hold these rows now
     con.execute("DROP TABLE pending")
