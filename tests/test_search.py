@@ -271,14 +271,14 @@ def test_a_new_rows_list_is_sought_within_the_nearest_groups_of_centroids():
 
 def test_our_query_set_ranks_as_the_readme_says(corpus_db):
     """benchmarks/queries/corpus.jsonl through the fusion tuning tool (which must keep working with the
-    index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.87 (the README's
-    0.900, less two queries moved from first to second place)."""
+    index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.89 (the README's
+    0.922, less two queries moved from first to second place)."""
     from tools.tune_fusion import lists, modes, mrr
     queries = [json.loads(line) for line in (CORPUS.parent / "benchmarks/queries/corpus.jsonl").read_text().splitlines()]
     entries = lists(str(corpus_db), queries, S.settings()["depth"])
     assert all(e["relevant"] for e in entries)  # every query's passage exists
     score = {m: mrr(entries, f) for m, f in modes(S.settings()).items()}
-    assert score["hybrid"] >= max(score["keyword"], score["semantic"]) and score["hybrid"] >= 0.87, score
+    assert score["hybrid"] >= max(score["keyword"], score["semantic"]) and score["hybrid"] >= 0.89, score
 
 
 def test_a_footnote_counts_less_than_the_body_in_fusion():
