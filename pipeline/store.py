@@ -203,9 +203,9 @@ def _check_ours(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
 PASSAGE_COLUMNS = """doc_id VARCHAR, seq INTEGER, passage_id VARCHAR, kind VARCHAR, footnote INTEGER, page INTEGER, heading VARCHAR,
     text VARCHAR, char_start INTEGER, char_end INTEGER, terms VARCHAR, text_hash VARCHAR, embedding FLOAT[{dim}], glossary VARCHAR, anchor_seq INTEGER,
     sentence_embeddings SMALLINT[{dim}][]"""
-# Sentence vectors are stored as int16 at this scale (their values lie in [-1, 1]): a quarter of a passage's
-# FLOAT list in DuckDB, whose lists of float arrays took 20 GB for a million passages and most of an index
-# build to read. Cosine similarity does not see the scale.
+# Sentence vectors are stored as int16 at this scale (their values lie in [-1, 1]): as lists of float arrays
+# a million synthetic passages took 20 GB in DuckDB (7.3 GB so) and most of an index build to read them.
+# Cosine similarity does not see the scale.
 SENTENCE_SCALE = 32767
 
 
