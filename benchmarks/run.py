@@ -218,7 +218,7 @@ def build_search_db(path: str, source_db: str, n: int) -> dict:
     dim = info["dim"]
     store.ensure_passages(con, info["model"], dim, info.get("backend", "sentence-transformers"))
     con.execute("CREATE TEMP TABLE base AS SELECT row_number() OVER () - 1 AS i, text, embedding, "
-                "coalesce(sentence_embeddings, []) AS sentences FROM src.passages WHERE kind = 'body'")
+                "coalesce(sentence_vectors, ''::BLOB) AS sentences FROM src.passages WHERE kind = 'body'")
     nb = con.execute("SELECT count(*) FROM base").fetchone()[0]
     docs = max(1, n // 100)
     con.execute("""INSERT INTO documents (doc_id, source_path, sha256, pipeline_version, doc_type, doc_date, title)
@@ -229,12 +229,12 @@ def build_search_db(path: str, source_db: str, n: int) -> dict:
     # of theirs (weight w from the hash) plus a little noise. With ~n distinct (a, b, w) triples the vectors
     # form a continuum, as real passages do, not a few hundred clusters of near-ties.
     con.execute(f"""INSERT INTO passages (doc_id, seq, passage_id, kind, page, heading, text, char_start, char_end,
-                                         terms, text_hash, embedding, sentence_embeddings)
+                                         terms, text_hash, embedding, sentence_vectors)
         WITH picks AS (
             SELECT i, hash(i) % {nb} AS ai, hash(i + 7919) % {nb} AS bi, 0.2 + (hash(i + 104729) % 601) / 1000.0 AS w
             FROM range(?) t(i)),
         blended AS (
-            SELECT p.i, a.text || ' ' || b.text AS text, list_concat(a.sentences, b.sentences) AS sentences,
+            SELECT p.i, a.text || ' ' || b.text AS text, nullif(a.sentences || b.sentences, ''::BLOB) AS sentences,
                    list_transform(list_zip(a.embedding, b.embedding),
                                   (ab, j) -> p.w * ab[1] + (1 - p.w) * ab[2]
                                              + ((hash(p.i * 4096 + j) % 2001) / 1000.0 - 1.0) * 0.02) AS v
@@ -361,11 +361,11 @@ def add_letters(path: str, fts: bool, letters: int = 20, per_letter: int = 12) -
                    SELECT printf('new%03d', i), printf('/synthetic/nieuw-%03d.txt', i), printf('%064d', i), 'bench',
                           'brief', DATE '2026-01-01', 'Nieuwe brief ' || i FROM range(?) t(i)""", [letters])
     con.execute(f"""INSERT INTO passages (doc_id, seq, passage_id, kind, page, heading, text, char_start, char_end,
-                                          terms, text_hash, embedding, sentence_embeddings)
+                                          terms, text_hash, embedding, sentence_vectors)
                     SELECT printf('new%03d', i // {per_letter}), i % {per_letter},
                            printf('new%03d:%d', i // {per_letter}, i % {per_letter}), 'body', 1, '', p.text, 0, 0, '', '',
-                           p.embedding, p.sentence_embeddings
-                    FROM range(?) t(i) JOIN (SELECT row_number() OVER () - 1 AS j, text, embedding, sentence_embeddings FROM passages
+                           p.embedding, p.sentence_vectors
+                    FROM range(?) t(i) JOIN (SELECT row_number() OVER () - 1 AS j, text, embedding, sentence_vectors FROM passages
                                              LIMIT {letters * per_letter}) p ON p.j = t.i""", [letters * per_letter])
     rows = con.execute("SELECT count(*) FROM index_rows").fetchone()[0]
     t = time.perf_counter()
@@ -479,6 +479,7 @@ def bench_scale(row, source_db: str, queries: list[str], sizes: list[int], tmp: 
     for n in sizes:
         sdb = str(tmp / f"search-{n}.duckdb")
         written, _ = isolated(build_search_db, sdb, source_db, n)
+        os.sync()  # else the disk writes the synthetic database back while the build it did not cause is timed
         built, bmem = isolated(build_index, sdb)
         fts = n <= FTS_BASELINE
         base, fmem = isolated(build_fts, sdb) if fts else ({"seconds": float("nan")}, 0)

@@ -32,6 +32,8 @@ import json
 import os
 import shutil
 import uuid
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -41,7 +43,7 @@ import numpy as np
 
 from . import keyword
 from .dutch import stop_words
-from .store import SENTENCE_SCALE, embedding_model, transaction, word_table
+from .store import SENTENCE_SCALE, SENTENCE_TYPE, embedding_model, transaction, word_table
 
 FORMAT = 3  # 1: vectors only, in NAME.duckdb.vectors/ with the keyword postings in DuckDB tables; 2: no sentences
 NO_DATE = np.iinfo(np.int32).min
@@ -59,6 +61,7 @@ GROWTH = 4  # train again once the rows have grown this many times since the las
 TOP_GROUPS = 3  # a new row's list is sought among the centroids of this many nearest groups of them
 CHUNK = 1024  # rows scored on their codes at a time
 SENTENCE_BATCH = 5_000  # rows whose sentence vectors are read from the database at a time
+QUEUED = 4  # writes waiting for the disk at most
 RESCORE = 200  # rows ranked on their codes that are scored again on their float16 vectors (at least 4 k)
 ROWS = """CREATE TABLE IF NOT EXISTS index_rows (row BIGINT PRIMARY KEY, passage_id VARCHAR, doc_id VARCHAR,
     key UBIGINT, doc_date DATE, doc_type VARCHAR)"""
@@ -224,7 +227,7 @@ class SearchIndex:
         size = int(self.ends[-1]) if self.rows else 0
         self.records = keyword.mapped(folder / "records", np.uint8)[:size]
         size = int(self.sent_ends[-1]) if self.rows else 0
-        self.sentences = keyword.mapped(folder / "sentences", np.int16)[:size * meta.dim].reshape(size, meta.dim)
+        self.sentences = keyword.mapped(folder / "sentences", SENTENCE_TYPE)[:size * meta.dim].reshape(size, meta.dim)
         with np.load(folder / "centroids.npz") as trained:
             self.centroids, self.scale = trained["centroids"], trained["scale"]
         self.segments = [keyword.Segment.open(folder, s["name"]) for s in meta.segments]
@@ -383,37 +386,68 @@ class SearchIndex:
         ends = self.sent_ends[rows].astype(np.int64)
         starts = np.where(rows > 0, self.sent_ends[np.maximum(rows - 1, 0)].astype(np.int64), 0)
         counts = ends - starts
-        out = np.full(len(rows), -1.0, np.float32)
-        if not counts.sum():
-            return out
-        having = counts > 0
         # the sentence numbers of every row, one after another: each row's run starts at its first sentence
-        first = np.repeat(starts[having] - np.r_[0, np.cumsum(counts[having])[:-1]], counts[having])
-        scores = self.sentences[first + np.arange(len(first))].astype(np.float32) @ (q / SENTENCE_SCALE)
+        first = np.repeat(starts - np.r_[0, np.cumsum(counts)[:-1]], counts)
+        return best_sentences(self.sentences[first + np.arange(len(first))], counts, q)
+
+
+def best_sentences(codes: np.ndarray, counts: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Per row, the best score of its sentences against the unit vector `q`, given the rows' int16 sentence
+    vectors one after another and how many each row has (-1 for a row without)."""
+    out = np.full(len(counts), -1.0, np.float32)
+    having = counts > 0
+    if len(codes):
+        scores = codes.astype(np.float32) @ (np.asarray(q, np.float32) / SENTENCE_SCALE)
         out[having] = np.maximum.reduceat(scores, np.r_[0, np.cumsum(counts[having])[:-1]])
-        return out
+    return out
 
 
-def _append_sentences(con: duckdb.DuckDBPyConnection, folder: Path, start: int, stop: int) -> None:
-    """The sentence vectors of rows start to stop, appended SENTENCE_BATCH rows at a time: a query's
-    unnested values cost DuckDB and numpy many times their size (2.4 GB for 50,000 rows at once)."""
-    with open(folder / "sentences", "ab") as f:
-        for at in range(start, stop, SENTENCE_BATCH):
-            flat = con.execute("""SELECT unnest(x) AS x FROM (
-                SELECT flatten(coalesce(p.sentence_embeddings, [])::SMALLINT[][]) AS x FROM pending q JOIN passages p
-                USING (passage_id) WHERE q.row >= ? AND q.row < ? ORDER BY q.row)""",
-                               [at, min(at + SENTENCE_BATCH, stop)]).fetchnumpy()["x"]
-            f.write(np.ascontiguousarray(flat, dtype=np.int16).tobytes())
+class _Appender:
+    """Appends to the files on a thread of its own, in order, while DuckDB and numpy go on with the next rows
+    (at a million passages the disk took a minute to write the index's 7.7 GB). The files count once `close()`
+    has synced them: only then does sync() record their rows in the database, and the next sync cuts off what
+    a killed one appended beyond those."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.files, self.queued = folder, {}, deque()
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kst-index-writer")
+
+    def write(self, name: str, data: bytes) -> None:
+        self.queued.append(self.pool.submit(self._write, name, data))
+        while len(self.queued) > QUEUED:  # bounded: each holds a batch's bytes
+            self.queued.popleft().result()
+
+    def _write(self, name: str, data: bytes) -> None:
+        if name not in self.files:
+            self.files[name] = open(self.folder / name, "ab")
+        self.files[name].write(data)
+
+    def close(self) -> None:
+        try:
+            while self.queued:
+                self.queued.popleft().result()
+            for f in self.files.values():
+                f.flush()
+                os.fsync(f.fileno())
+        finally:
+            for f in self.files.values():
+                f.close()
+            self.pool.shutdown()
 
 
-def _append(folder: Path, arrays: dict[str, np.ndarray], records: bytes) -> None:
-    with open(folder / "records", "ab") as f:
-        f.write(records)
-    for name in FILES:  # live last: a row counts once its flag is written
-        with open(folder / name, "ab") as f:
-            f.write(np.ascontiguousarray(arrays[name], dtype=FILES[name]).tobytes())
-            f.flush()
-            os.fsync(f.fileno())
+def _append_sentences(con: duckdb.DuckDBPyConnection, out: _Appender, start: int, stop: int) -> None:
+    """The sentence vectors of rows start to stop, SENTENCE_BATCH rows at a time (their bytes as stored)."""
+    for at in range(start, stop, SENTENCE_BATCH):
+        blobs = con.execute("""SELECT p.sentence_vectors FROM pending q JOIN passages p USING (passage_id)
+            WHERE q.row >= ? AND q.row < ? AND p.sentence_vectors IS NOT NULL ORDER BY q.row""",
+                            [at, min(at + SENTENCE_BATCH, stop)]).fetchall()
+        out.write("sentences", b"".join(b for (b,) in blobs))
+
+
+def _append(out: _Appender, arrays: dict[str, np.ndarray], records: bytes) -> None:
+    out.write("records", records)
+    for name in FILES:
+        out.write(name, np.ascontiguousarray(arrays[name], dtype=FILES[name]).tobytes())
 
 
 def _truncate(folder: Path, meta: Meta, rows: int) -> None:
@@ -422,7 +456,7 @@ def _truncate(folder: Path, meta: Meta, rows: int) -> None:
     for name, t in FILES.items():
         with open(folder / name, "ab") as f:
             f.truncate(rows * np.dtype(t).itemsize * (meta.dim if name in WIDE else 1))
-    for name, within, size in (("ends", "records", 1), ("sent_ends", "sentences", 2 * meta.dim)):
+    for name, within, size in (("ends", "records", 1), ("sent_ends", "sentences", SENTENCE_TYPE.itemsize * meta.dim)):
         ends = np.memmap(folder / name, dtype=np.uint64, mode="r") if rows else [0]
         with open(folder / within, "ab") as f:
             f.truncate(int(ends[-1]) * size)
@@ -531,29 +565,35 @@ def sync(con: duckdb.DuckDBPyConnection) -> dict:
         lens[start - end:stop - end] = batch["lens"]
     offset, sent_offset = (int(np.memmap(folder / name, dtype=np.uint64, mode="r")[-1]) if end else 0
                            for name in ("ends", "sent_ends"))
-    for start in range(end, end + added, BATCH):
-        stop = min(start + BATCH, end + added)
-        flat = con.execute("""SELECT unnest(embedding) AS x FROM (
-            SELECT p.embedding FROM pending q JOIN passages p USING (passage_id) WHERE q.row >= ? AND q.row < ?
-            ORDER BY q.row)""", [start, stop]).fetchnumpy()["x"]
-        vectors = np.asarray(flat, dtype=np.float32).reshape(-1, info["dim"])
-        rows = con.execute(f"""SELECT coalesce(datediff('day', DATE '1970-01-01', q.doc_date), {NO_DATE})::INTEGER AS day,
-                   q.doc_type, {RECORD} AS record, len(coalesce(p.sentence_embeddings, [])) AS sentences FROM pending q
-            JOIN passages p USING (passage_id) JOIN documents d ON d.doc_id = q.doc_id
-            WHERE q.row >= ? AND q.row < ? ORDER BY q.row""", [start, stop]).fetchnumpy()
-        records = [r.encode() for r in rows["record"]]
-        ends = offset + np.cumsum([len(r) for r in records], dtype=np.uint64)
-        offset = int(ends[-1])
-        sent_ends = sent_offset + np.cumsum(rows["sentences"], dtype=np.uint64)
-        sent_offset = int(sent_ends[-1])
-        meta.types += sorted({t for t in rows["doc_type"] if isinstance(t, str)} - set(meta.types))
-        meta.write(folder)
-        _append_sentences(con, folder, start, stop)  # before the rows that point into them
-        _append(folder, {
-            **_encode(vectors, trained, groups), "dates": rows["day"],
-            "types": np.array([meta.types.index(t) if isinstance(t, str) else 255 for t in rows["doc_type"]], np.uint8),
-            "lens": lens[start - end:stop - end], "ends": ends, "sent_ends": sent_ends,
-            "live": np.ones(stop - start, dtype=np.uint8)}, b"".join(records))
+    out = _Appender(folder)
+    try:
+        for start in range(end, end + added, BATCH):
+            stop = min(start + BATCH, end + added)
+            flat = con.execute("""SELECT unnest(embedding) AS x FROM (
+                SELECT p.embedding FROM pending q JOIN passages p USING (passage_id) WHERE q.row >= ? AND q.row < ?
+                ORDER BY q.row)""", [start, stop]).fetchnumpy()["x"]
+            vectors = np.asarray(flat, dtype=np.float32).reshape(-1, info["dim"])
+            rows = con.execute(f"""SELECT coalesce(datediff('day', DATE '1970-01-01', q.doc_date), {NO_DATE})::INTEGER AS day,
+                       q.doc_type, {RECORD} AS record,
+                       coalesce(octet_length(p.sentence_vectors), 0) // {SENTENCE_TYPE.itemsize * info['dim']} AS sentences
+                FROM pending q
+                JOIN passages p USING (passage_id) JOIN documents d ON d.doc_id = q.doc_id
+                WHERE q.row >= ? AND q.row < ? ORDER BY q.row""", [start, stop]).fetchnumpy()
+            records = [r.encode() for r in rows["record"]]
+            ends = offset + np.cumsum([len(r) for r in records], dtype=np.uint64)
+            offset = int(ends[-1])
+            sent_ends = sent_offset + np.cumsum(rows["sentences"], dtype=np.uint64)
+            sent_offset = int(sent_ends[-1])
+            meta.types += sorted({t for t in rows["doc_type"] if isinstance(t, str)} - set(meta.types))
+            meta.write(folder)
+            _append_sentences(con, out, start, stop)
+            _append(out, {
+                **_encode(vectors, trained, groups), "dates": rows["day"],
+                "types": np.array([meta.types.index(t) if isinstance(t, str) else 255 for t in rows["doc_type"]], np.uint8),
+                "lens": lens[start - end:stop - end], "ends": ends, "sent_ends": sent_ends,
+                "live": np.ones(stop - start, dtype=np.uint8)}, b"".join(records))
+    finally:
+        out.close()
     meta.write(folder)
     con.execute("INSERT INTO index_rows SELECT * FROM pending")  # the files hold these rows now
     con.execute("DROP TABLE pending")

@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from .config import config
 from .citations import find_citations, parse_id
@@ -23,10 +24,11 @@ from . import index, keyword
 from .dutch import stop_words
 from .embed import Embedder
 from .model import SEARCH_MODES
-from .index import PASSAGE_FIELDS, RECORD_FIELDS, SearchIndex
-from .store import DatabaseError, embedding_model
+from .index import PASSAGE_FIELDS, RECORD_FIELDS, SearchIndex, best_sentences
+from .store import SENTENCE_LISTS, SENTENCE_TYPE, DatabaseError, embedding_model
 
 MODES = SEARCH_MODES
+SCAN_BATCH = 10_000  # rows a scan without the index scores at a time
 
 
 def settings() -> dict:
@@ -179,18 +181,26 @@ def vector_sql(vector: list[float], dim: int) -> str:
 
 
 def _semantic(con, vector: list[float], dim: int, filt: str, args: list, k: int) -> list[tuple[str, float]]:
-    """A scan of the stored vectors, scoring a passage as the index does: by its vector or its best sentence
-    (a database of schema 2, opened read-only before an ingest added them, has none)."""
-    q = vector_sql(vector, dim)
-    sentences = con.execute("SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND "
-                            "table_name = 'passages' AND column_name = 'sentence_embeddings'").fetchone()[0]
-    best = (f"list_max(list_transform(p.sentence_embeddings, s -> array_cosine_similarity(s::FLOAT[{int(dim)}], {q})))"
-            if sentences else "NULL")
-    sql = f"""
-        SELECT p.passage_id, greatest(array_cosine_similarity(p.embedding, {q}), coalesce({best}, -1)) AS score
-        FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {filt}
-        ORDER BY score DESC, p.passage_id LIMIT ?"""
-    return con.execute(sql, [*args, k]).fetchall()
+    """A scan of the stored vectors, scoring a passage as the index does: by its vector or its best sentence.
+    A database opened read-only before an ingest migrated it keeps them in the form of its schema (3: lists;
+    2: none)."""
+    columns = {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE "
+                                         "database_name = current_database() AND table_name = 'passages'").fetchall()}
+    sentences = ("p.sentence_vectors" if "sentence_vectors" in columns else
+                 SENTENCE_LISTS if "sentence_embeddings" in columns else "NULL::BLOB")
+    q = np.asarray(vector, dtype=np.float32)
+    q /= max(float(np.linalg.norm(q)), 1e-12)
+    found = con.execute(f"""SELECT p.passage_id, array_cosine_similarity(p.embedding, {vector_sql(vector, dim)}),
+        {sentences} FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {filt}""", args)
+    ids, scores = [], []
+    while rows := found.fetchmany(SCAN_BATCH):
+        blobs = [b or b"" for _, _, b in rows]
+        codes = np.frombuffer(b"".join(blobs), dtype=SENTENCE_TYPE).reshape(-1, dim)
+        counts = np.array([len(b) for b in blobs]) // (SENTENCE_TYPE.itemsize * dim)
+        ids += [pid for pid, _, _ in rows]
+        scores.append(np.maximum(np.array([s for _, s, _ in rows], np.float32), best_sentences(codes, counts, q)))
+    scores = np.concatenate(scores) if scores else np.zeros(0, np.float32)
+    return sorted(zip(ids, scores.tolist()), key=lambda x: (-x[1], x[0]))[:k]
 
 
 def _fuse(lists: list[tuple[float, list[tuple[str, float]]]], rrf_k: int, notes: set[str] = frozenset(),

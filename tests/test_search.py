@@ -90,15 +90,14 @@ def test_a_changed_model_re_embeds(tmp_path):
     small, large = CountingEmbedder("test-hash-8", 8), CountingEmbedder("test-hash-16", 16)
     run_batch([f], db, small)
     con = store.connect(db)
-    n, sentences = con.execute("SELECT count(*), sum(len(sentence_embeddings)) FROM passages").fetchone()
+    n, sentences = con.execute("SELECT count(*), sum(octet_length(sentence_vectors)) // (2 * 8) FROM passages").fetchone()
     con.close()
     run_batch([f], db, large)
     assert sentences > 0 and len(large.encoded) == len(set(large.encoded)) == n + sentences
     con = store.connect(db)
     assert store.embedding_model(con) == {"model": "test-hash-16", "dim": 16, "backend": "sentence-transformers"}
     assert con.execute("SELECT DISTINCT len(embedding) FROM passages").fetchall() == [(16,)]
-    assert con.execute("SELECT DISTINCT len(s) FROM (SELECT unnest(sentence_embeddings) AS s FROM passages)"
-                       ).fetchall() == [(16,)]
+    assert con.execute("SELECT sum(octet_length(sentence_vectors)) FROM passages").fetchone()[0] == sentences * 2 * 16
     hits = search(con, "stikstof", mode="semantic", embedder=large)
     assert hits
     with pytest.raises(ValueError, match="embedded with test-hash-16"):
@@ -308,8 +307,8 @@ def test_a_passage_is_scored_by_its_best_sentence_in_the_index_and_in_a_scan(tmp
             *((f"other{i}", v, [others[(i + 1) % 40], others[(i + 2) % 40]]) for i, v in enumerate(others))]
     con.execute("INSERT INTO documents (doc_id, source_path, sha256, pipeline_version) VALUES ('d', 'd.txt', '', 't')")
     con.executemany("INSERT INTO passages (doc_id, seq, passage_id, kind, text, text_hash, embedding, "
-                    "sentence_embeddings) VALUES ('d', ?, ?, 'body', 'tekst', ?, ?, ?)",
-                    [(i, pid, pid, v, store.sentence_codes(s)) for i, (pid, v, s) in enumerate(rows)])
+                    "sentence_vectors) VALUES ('d', ?, ?, 'body', 'tekst', ?, ?, ?)",
+                    [(i, pid, pid, v, store.sentence_blob(s)) for i, (pid, v, s) in enumerate(rows)])
     assert sync(con)["added"] == len(rows)
     index = SearchIndex.open(con)
     assert int(index.sent_ends[-1]) == 3 + 2 * 40
@@ -319,13 +318,45 @@ def test_a_passage_is_scored_by_its_best_sentence_in_the_index_and_in_a_scan(tmp
     assert abs(_near(con, index, unit(q), 1)[0][1] - 1.0) < 0.02  # the sentence is the query
 
 
+def test_a_database_of_schema_3_is_searched_as_it_is_and_migrated_when_written(tmp_path, corpus_db, embedder):
+    """Schema 3 kept sentence vectors as SMALLINT[dim][] lists: read-only, the scan reads them there; opened to
+    write, they become BLOBs of the same values."""
+    db = tmp_path / "v3.duckdb"
+    shutil.copy(corpus_db, db)
+    shutil.copytree(f"{corpus_db}.index", f"{db}.index")
+    con = store.connect(db)
+    dim = store.embedding_model(con)["dim"]
+    stored = dict(con.execute("SELECT passage_id, sentence_vectors FROM passages").fetchall())
+    con.execute(f"ALTER TABLE passages ADD COLUMN sentence_embeddings SMALLINT[{dim}][]")
+    con.executemany("UPDATE passages SET sentence_embeddings = ? WHERE passage_id = ?",
+                    [(store.sentence_matrix(b, dim).tolist(), pid) for pid, b in stored.items() if b])
+    con.execute("ALTER TABLE passages DROP COLUMN sentence_vectors")
+    con.execute("UPDATE settings SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+    query = "tekort aan leraren in de grote steden"
+    vector = embedder.encode([query], kind="query")[0]
+    with store.connect(corpus_db, read_only=True) as new, store.connect(db, read_only=True) as old:
+        scanned = S._semantic(new, vector, dim, "TRUE", [], 10)
+        own = new.execute(f"SELECT passage_id, array_cosine_similarity(embedding, ?::FLOAT[{dim}]) AS s FROM passages "
+                          "ORDER BY s DESC, passage_id LIMIT 10", [vector]).fetchall()
+        assert [s for _, s in scanned] != pytest.approx([s for _, s in own])  # the sentences count in this query
+        assert S._semantic(old, vector, dim, "TRUE", [], 10) == scanned
+        assert search(old, query, mode="hybrid", embedder=embedder) == search(new, query, mode="hybrid", embedder=embedder)
+    from pipeline.ingest import open_db
+    open_db(db, embedder).close()
+    con = store.connect(db, read_only=True)
+    assert dict(con.execute("SELECT passage_id, sentence_vectors FROM passages").fetchall()) == stored
+    assert "sentence_embeddings" not in {c for (c,) in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'passages'").fetchall()}
+
+
 def test_a_database_written_before_sentence_vectors_answers_by_a_scan(tmp_path, corpus_db, embedder):
     """Schema 2 had no sentence vectors and its index files are of an older format: until the next ingest
     adds them, a read-only semantic search scans the passages' own vectors."""
     db = tmp_path / "old.duckdb"
     shutil.copy(corpus_db, db)
     con = store.connect(db)
-    con.execute("ALTER TABLE passages DROP COLUMN sentence_embeddings")
+    con.execute("ALTER TABLE passages DROP COLUMN sentence_vectors")
     con.close()
     con = store.connect(db, read_only=True)
     hits = search(con, "tekort aan leraren in de grote steden", mode="semantic", limit=3, embedder=embedder)
