@@ -69,11 +69,12 @@ def reader(db: str | None, wait: float):
     return connect(db or db_option(), read_only=True, wait=wait)
 
 
-class Waiting(logging.Handler):
-    """The library says on the `kamerstukken` logger when it waits for the database; the user sees one line."""
+class Notices(logging.Handler):
+    """What the library says on the `kamerstukken` logger (that it waits for the database, that it converts
+    an older one): one line each, not repeated by Prefect's handlers."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        err().print(f"[yellow]waiting[/yellow] {record.getMessage()}", highlight=False)
+        err().print(f"[yellow]note[/yellow] {record.getMessage()}", highlight=False)
 
 
 Runner = choices("default", "dask")
@@ -362,7 +363,9 @@ def main() -> None:
     from pipeline.findings import NotFound
     from pipeline.store import DatabaseError
 
-    logging.getLogger("kamerstukken").addHandler(Waiting())
+    notices = logging.getLogger("kamerstukken")
+    notices.addHandler(Notices())
+    notices.propagate = False
     try:
         code = app(standalone_mode=False)
     except typer.Abort:

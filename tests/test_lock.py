@@ -68,7 +68,7 @@ def test_a_reader_with_wait_gets_its_answer_once_the_writer_is_done(db):
     writer.wait()
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)
-    assert f"waiting {path} is in use by another process (PID {writer.pid}); waiting up to 60 s" in \
+    assert f"note {path} is in use by another process (PID {writer.pid}); waiting up to 60 s" in \
            " ".join(run.stderr.split())
 
 

@@ -318,7 +318,7 @@ def test_a_passage_is_scored_by_its_best_sentence_in_the_index_and_in_a_scan(tmp
     assert abs(_near(con, index, unit(q), 1)[0][1] - 1.0) < 0.02  # the sentence is the query
 
 
-def test_a_database_of_schema_3_is_searched_as_it_is_and_migrated_when_written(tmp_path, corpus_db, embedder):
+def test_a_database_of_schema_3_is_searched_as_it_is_and_migrated_when_written(tmp_path, corpus_db, embedder, caplog):
     """Schema 3 kept sentence vectors as SMALLINT[dim][] lists: read-only, the scan reads them there; opened to
     write, they become BLOBs of the same values."""
     db = tmp_path / "v3.duckdb"
@@ -344,6 +344,7 @@ def test_a_database_of_schema_3_is_searched_as_it_is_and_migrated_when_written(t
         assert search(old, query, mode="hybrid", embedder=embedder) == search(new, query, mode="hybrid", embedder=embedder)
     from pipeline.ingest import open_db
     open_db(db, embedder).close()
+    assert f"converting the sentence vectors of {len(stored)} passages" in caplog.text
     con = store.connect(db, read_only=True)
     assert dict(con.execute("SELECT passage_id, sentence_vectors FROM passages").fetchall()) == stored
     assert "sentence_embeddings" not in {c for (c,) in con.execute(
