@@ -435,12 +435,23 @@ class _Appender:
             self.pool.shutdown()
 
 
+PENDING = "pending q JOIN passages p ON p.rowid = q.rid"
+
+
+def _rows(con: duckdb.DuckDBPyConnection, start: int, stop: int) -> str:
+    """The condition on `PENDING` for rows start to stop. The rows are numbered in the table's order and the
+    range of their passages' rowids is spelled out, so that DuckDB reads just those row groups: joined on
+    passage_id alone, it read every passage's vectors for every batch, as passage ids (their doc_id is a hash)
+    are not in the table's order."""
+    lo, hi = con.execute("SELECT min(rid), max(rid) FROM pending WHERE row >= ? AND row < ?", [start, stop]).fetchone()
+    return f"q.row >= {int(start)} AND q.row < {int(stop)} AND p.rowid BETWEEN {int(lo)} AND {int(hi)}"
+
+
 def _append_sentences(con: duckdb.DuckDBPyConnection, out: _Appender, start: int, stop: int) -> None:
     """The sentence vectors of rows start to stop, SENTENCE_BATCH rows at a time (their bytes as stored)."""
     for at in range(start, stop, SENTENCE_BATCH):
-        blobs = con.execute("""SELECT p.sentence_vectors FROM pending q JOIN passages p USING (passage_id)
-            WHERE q.row >= ? AND q.row < ? AND p.sentence_vectors IS NOT NULL ORDER BY q.row""",
-                            [at, min(at + SENTENCE_BATCH, stop)]).fetchall()
+        blobs = con.execute(f"""SELECT p.sentence_vectors FROM {PENDING} WHERE {_rows(con, at, min(at + SENTENCE_BATCH, stop))}
+            AND p.sentence_vectors IS NOT NULL ORDER BY q.row""").fetchall()
         out.write("sentences", b"".join(b for (b,) in blobs))
 
 
@@ -547,10 +558,10 @@ def sync(con: duckdb.DuckDBPyConnection) -> dict:
     with np.load(folder / "centroids.npz") as f:
         trained = dict(f)
     groups = _groups(trained["centroids"])
-    # rows in passage_id order: keyword ties go to the lower row, as fts breaks them by passage_id
+    # rows in the table's order (`rid`: the passage's rowid); ties go to the lower row, the passage stored first
     con.execute(f"""CREATE OR REPLACE TEMP TABLE pending AS
-        SELECT ? + row_number() OVER (ORDER BY p.passage_id) - 1 AS row, p.passage_id, p.doc_id, {KEY} AS key,
-               d.doc_date, d.doc_type
+        SELECT ? + row_number() OVER (ORDER BY p.rowid) - 1 AS row, p.passage_id, p.doc_id, {KEY} AS key,
+               d.doc_date, d.doc_type, p.rowid AS rid
         FROM passages p JOIN documents d USING (doc_id)
         WHERE NOT EXISTS (SELECT 1 FROM index_rows v WHERE v.passage_id = p.passage_id)""", [end])
     added = con.execute("SELECT count(*) FROM pending").fetchone()[0]
@@ -558,7 +569,7 @@ def sync(con: duckdb.DuckDBPyConnection) -> dict:
     lens = np.zeros(added, np.uint32)
     for start in range(end, end + added, POSTINGS_BATCH):
         stop = min(start + POSTINGS_BATCH, end + added)
-        batch = keyword.postings(con, "pending", start, stop)
+        batch = keyword.postings(con, f"{PENDING} WHERE {_rows(con, start, stop)}", start, stop)
         name = f"s{uuid.uuid4().hex[:12]}"
         keyword.write(folder, name, [(batch["terms"], batch["counts"], batch["rows"], batch["tf"])])
         meta.segments.append({"name": name, "rows": stop - start, "end": stop})
@@ -569,16 +580,14 @@ def sync(con: duckdb.DuckDBPyConnection) -> dict:
     try:
         for start in range(end, end + added, BATCH):
             stop = min(start + BATCH, end + added)
-            flat = con.execute("""SELECT unnest(embedding) AS x FROM (
-                SELECT p.embedding FROM pending q JOIN passages p USING (passage_id) WHERE q.row >= ? AND q.row < ?
-                ORDER BY q.row)""", [start, stop]).fetchnumpy()["x"]
+            batch = _rows(con, start, stop)
+            flat = con.execute(f"""SELECT unnest(embedding) AS x FROM (
+                SELECT p.embedding FROM {PENDING} WHERE {batch} ORDER BY q.row)""").fetchnumpy()["x"]
             vectors = np.asarray(flat, dtype=np.float32).reshape(-1, info["dim"])
             rows = con.execute(f"""SELECT coalesce(datediff('day', DATE '1970-01-01', q.doc_date), {NO_DATE})::INTEGER AS day,
                        q.doc_type, {RECORD} AS record,
                        coalesce(octet_length(p.sentence_vectors), 0) // {SENTENCE_TYPE.itemsize * info['dim']} AS sentences
-                FROM pending q
-                JOIN passages p USING (passage_id) JOIN documents d ON d.doc_id = q.doc_id
-                WHERE q.row >= ? AND q.row < ? ORDER BY q.row""", [start, stop]).fetchnumpy()
+                FROM {PENDING} JOIN documents d ON d.doc_id = q.doc_id WHERE {batch} ORDER BY q.row""").fetchnumpy()
             records = [r.encode() for r in rows["record"]]
             ends = offset + np.cumsum([len(r) for r in records], dtype=np.uint64)
             offset = int(ends[-1])
@@ -595,6 +604,6 @@ def sync(con: duckdb.DuckDBPyConnection) -> dict:
     finally:
         out.close()
     meta.write(folder)
-    con.execute("INSERT INTO index_rows SELECT * FROM pending")  # the files hold these rows now
+    con.execute("INSERT INTO index_rows SELECT * EXCLUDE (rid) FROM pending")  # the files hold these rows now
     con.execute("DROP TABLE pending")
     return {"added": added, "removed": removed}

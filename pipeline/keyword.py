@@ -52,18 +52,17 @@ def analysis() -> str:
                        "stopwords": hashlib.sha256(words).hexdigest()[:16], "duckdb": duckdb.__version__})
 
 
-def postings(con: duckdb.DuckDBPyConnection, pending: str, lo: int, hi: int) -> dict[str, np.ndarray]:
-    """The postings of rows lo..hi of `pending` (columns row, passage_id) as a part for `write()` (`terms`,
-    `counts`, and `rows` and `tf` sorted by term and row), and each row's length in terms (`lens`). Each
-    distinct word is stemmed once."""
+def postings(con: duckdb.DuckDBPyConnection, rows: str, lo: int, hi: int) -> dict[str, np.ndarray]:
+    """The postings of rows lo..hi (`rows`: FROM and WHERE of them, `q.row` with passages `p`) as a part for
+    `write()` (`terms`, `counts`, and `rows` and `tf` sorted by term and row), and each row's length in terms
+    (`lens`). Each distinct word is stemmed once."""
     load_extension(con, "fts")  # stem()
     # The fields joined by a space (no word spans two of them) are cut at spaces, and each distinct piece is
     # analysed once: lower case, accents and the pattern act per character, so the pieces' words are fts's
     # words, at half the cost of analysing every occurrence (which took a third of the build at 1M rows).
     fields = f"concat_ws(' ', {', '.join('p.' + f for f in FIELDS)})"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE kw_pieces AS SELECT row, piece FROM (
-        SELECT q.row, unnest(string_split({fields}, ' ')) AS piece FROM {pending} q JOIN passages p USING (passage_id)
-        WHERE q.row >= {int(lo)} AND q.row < {int(hi)}) WHERE piece <> ''""")
+        SELECT q.row, unnest(string_split({fields}, ' ')) AS piece FROM {rows}) WHERE piece <> ''""")
     # stop words leave with the distinct pieces' words, before the join back to every occurrence
     con.execute(f"""CREATE OR REPLACE TEMP TABLE kw_terms AS SELECT piece, hash(stem(w, '{STEMMER}')) AS term FROM (
         SELECT piece, unnest({tokens_sql('piece')}) AS w FROM (SELECT DISTINCT piece FROM kw_pieces))

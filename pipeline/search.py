@@ -190,17 +190,22 @@ def _semantic(con, vector: list[float], dim: int, filt: str, args: list, k: int)
                  SENTENCE_LISTS if "sentence_embeddings" in columns else "NULL::BLOB")
     q = np.asarray(vector, dtype=np.float32)
     q /= max(float(np.linalg.norm(q)), 1e-12)
-    found = con.execute(f"""SELECT p.passage_id, array_cosine_similarity(p.embedding, {vector_sql(vector, dim)}),
-        {sentences} FROM passages p JOIN documents d ON d.doc_id = p.doc_id WHERE {filt}""", args)
+    literal = vector_sql(vector, dim)
     ids, scores = [], []
-    while rows := found.fetchmany(SCAN_BATCH):
+    end = con.execute("SELECT coalesce(max(rowid) + 1, 0) FROM passages").fetchone()[0]
+    for at in range(0, end, SCAN_BATCH):  # a result holds its rows in memory: a whole table's sentences, gigabytes
+        rows = con.execute(f"""SELECT p.passage_id, array_cosine_similarity(p.embedding, {literal}), {sentences}
+            FROM passages p JOIN documents d ON d.doc_id = p.doc_id
+            WHERE p.rowid >= {at} AND p.rowid < {at + SCAN_BATCH} AND {filt}""", args).fetchall()
         blobs = [b or b"" for _, _, b in rows]
         codes = np.frombuffer(b"".join(blobs), dtype=SENTENCE_TYPE).reshape(-1, dim)
-        counts = np.array([len(b) for b in blobs]) // (SENTENCE_TYPE.itemsize * dim)
+        counts = np.array([len(b) for b in blobs], dtype=np.int64) // (SENTENCE_TYPE.itemsize * dim)
         ids += [pid for pid, _, _ in rows]
         scores.append(np.maximum(np.array([s for _, s, _ in rows], np.float32), best_sentences(codes, counts, q)))
     scores = np.concatenate(scores) if scores else np.zeros(0, np.float32)
-    return sorted(zip(ids, scores.tolist()), key=lambda x: (-x[1], x[0]))[:k]
+    top = np.argpartition(-scores, k - 1)[:k] if len(scores) > k else np.arange(len(scores))
+    tied = np.flatnonzero(scores >= scores[top].min()) if len(top) else top  # ties at the cut go by passage_id
+    return sorted(((ids[i], float(scores[i])) for i in tied), key=lambda x: (-x[1], x[0]))[:k]
 
 
 def _fuse(lists: list[tuple[float, list[tuple[str, float]]]], rrf_k: int, notes: set[str] = frozenset(),
