@@ -12,6 +12,10 @@ import importlib.util
 import os
 from functools import lru_cache
 
+# Articles, prepositions and conjunctions: a line that ends in one goes on ("… afhankelijk is van"),
+# so it is no heading however short it is.
+OPEN_ENDINGS = frozenset("de het een des der den van in op aan met voor door naar bij om tot uit onder tegen tussen "
+                         "te ten ter vanuit tijdens volgens zonder sinds vanaf en of maar dat omdat want terwijl zoals".split())
 DATE_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"], "PREFER_LOCALE_DATE_ORDER": False}
 MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december")
@@ -30,6 +34,11 @@ def parse_date(text: str) -> dt.date | None:
     import dateparser
     found = dateparser.parse(text.strip(), languages=["nl"], settings=DATE_SETTINGS)
     return found.date() if found else None
+
+
+def ends_open(text: str) -> bool:
+    words = text.split()
+    return bool(words) and words[-1] in OPEN_ENDINGS
 
 
 def number(word: str) -> int | None:

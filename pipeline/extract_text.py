@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from .dutch import ends_open
 from .errors import IngestError
 from .layout import HEADING, PAGE_FOOT, PAGE_NUMBER, RawFootnote, furniture_lines, mark, note_text
 
@@ -241,7 +242,7 @@ MARKER_BEFORE = r"(?<=[a-zà-ÿ.,;:!?)»”’'\"\]])"
 
 
 def _marker(n: int, how: str) -> re.Pattern:
-    tail = r"(?=[\s.,;:)\]]|$)"
+    tail = r"(?=[\s.,;:!?)\]]|$)"  # "«Goede bedoelingen»2?": a question's marker before its mark
     return re.compile({"glued": MARKER_BEFORE + f"{n}" + tail,
                        "spaced": MARKER_BEFORE + f"[ \t]{n}" + tail,
                        "alone": rf"(?m)\n[ \t]*{n}[ \t]*$",
@@ -464,7 +465,7 @@ def _paragraphs(lines: list[str]) -> str:
     def heading_like(ln: str) -> bool:
         ln = ln.strip()
         return (len(ln) < 0.8 * width and ln[:1].isupper() and len(ln.split()) <= 12 and not ln.endswith("-")
-                and not re.search(r"[.!?:;,]$", ln))
+                and not re.search(r"[.!?:;,]$", ln) and not ends_open(ln))
 
     out: list[str] = []
     for i, ln in enumerate(lines):

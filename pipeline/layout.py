@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .dutch import ends_open
 from .model import Block, Footnote
 
 MARK_OPEN, MARK_CLOSE, HEADING = "\ue000", "\ue001", "\ue002"
@@ -132,7 +133,7 @@ def _is_heading(text: str) -> bool:
     plain = unmarked(text).strip()
     if not plain or len(plain.split()) > 12 or len(plain) > 100:
         return False
-    if re.search(r"[.,;:]$", plain) or plain[0].islower():
+    if re.search(r"[.,;:]$", plain) or plain[0].islower() or ends_open(plain):
         return False
     return not BULLET.match(plain) and not plain.startswith("Geachte")
 

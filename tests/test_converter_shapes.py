@@ -143,3 +143,28 @@ def test_a_lost_note_leaves_a_gap_the_check_names():
         doc = extract(path)
     assert [n.number for n in doc.footnotes] == [1, 3]
     assert "footnote numbers missing: 2" in doc.checks.warnings
+
+
+ANSWERS = ["Vraag 1", "Kent u het bericht «Minder sprinters in de spits»1?", "", "Antwoord 1", "Ja.", "",
+           "Vraag 2", "Deelt u de zorg over de drukte op de perrons van",
+           "Utrecht Centraal en Amersfoort Centraal in de komende winter, nu er minder treinen rijden?", "",
+           "Antwoord 2", "Ik deel die zorg. De vervoerder heeft, zoals aangekondigd, in",
+           "Utrecht extra treinstellen ingezet.", "1 NRC, 3 maart 2025, «Minder sprinters in de spits».",
+           "Pagina 1 van 1"]
+
+
+def test_a_marker_before_a_question_mark_leaves_the_question_numbers_alone():
+    # "…spits»1?": a marker not taken where the question mark follows it was taken from "Vraag 1"
+    lay = parse("\n".join(ANSWERS))
+    body, blocks, notes = assemble(lay.body, lay.notes)
+    assert [(n.number, n.text) for n in notes] == [(1, "NRC, 3 maart 2025, «Minder sprinters in de spits».")]
+    assert body[notes[0].anchor - 1] == "»"
+    assert "Vraag 1" in [b.text for b in blocks if b.kind == "heading"]
+
+
+@pytest.mark.parametrize("line", ["perrons van", "aangekondigd, in"])
+def test_a_line_ending_in_an_article_preposition_or_conjunction_is_no_heading(line):
+    lay = parse("\n".join(ANSWERS))
+    _, blocks, _ = assemble(lay.body, lay.notes)
+    assert not [b for b in blocks if b.kind == "heading" and b.text.endswith(line)]
+    assert any(line in b.text and b.kind == "paragraph" for b in blocks)
