@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .errors import IngestError
+from .dutch import ends_open
 from .layout import HEADING, PAGE_NUMBER, RawFootnote, furniture_lines, mark, note_text
 
 GUTTER = 12  # points of empty width between two columns
@@ -296,11 +297,18 @@ def _page_body(lines: list[Line], body_size: float, letterhead: list[str]) -> st
     right = max(ln.x1 for ln in lines)
     out: list[str] = []
     for i, ln in enumerate(lines):
+        goes_on = False
         if i:
             prev = lines[i - 1]
             gap = ln.top - prev.top
-            short_end = prev.x1 < right - 0.15 * (right - prev.x0) and re.search(r"[.!?:]$", prev.text)
-            out.append("\n\n" if gap > 1.3 * pitch or short_end or prev.bold != ln.bold or prev.column != ln.column
-                       else "\n")
-        out.append((HEADING if ln.bold and (i == 0 or not lines[i - 1].bold) else "") + ln.text)
+            short = prev.x1 < right - 0.15 * (right - prev.x0)
+            short_end = short and re.search(r"[.!?:]$", prev.text)
+            # "3. Agendapunt: Wijziging van de Kieswet … houdende invoering van" / "het stemmen met een stempas"
+            # (bold): a title wrapped onto a line of another weight is one paragraph, and no heading
+            goes_on = gap <= 1.3 * pitch and prev.column == ln.column and (
+                ln.text[:1].islower() or re.match(r"-\w", ln.text) or ends_open(prev.text)
+                or not (short or re.search(r"[.!?:;]$", prev.text)))
+            out.append("\n" if goes_on else "\n\n" if gap > 1.3 * pitch or short_end or prev.bold != ln.bold
+                       or prev.column != ln.column else "\n")
+        out.append((HEADING if ln.bold and not goes_on and (i == 0 or not lines[i - 1].bold) else "") + ln.text)
     return "".join(out)

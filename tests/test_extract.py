@@ -248,3 +248,32 @@ def test_pdf_colofon_column_beside_the_body(tmp_path):
     assert not any(w in doc.text for w in ("Kenmerk", "Pagina", "IENW"))
     assert (doc.meta.date, doc.meta.kenmerk) == (dt.date(2025, 3, 12), "IENW/BSK-2025/12345")
     assert {f.text for f in doc.furniture if f.kind == "colofon"} >= {"Datum", "Kenmerk", "Pagina 2 van 2"}
+
+
+def test_pdf_title_wrapped_onto_a_bold_line_is_no_heading(tmp_path):
+    """A decision list: "3. Agendapunt:" in roman, its title in bold, wrapped onto bold lines of their own.
+    The wrapped lines go on the agenda item's paragraph; the bold section title above it stays a heading."""
+    from fpdf import FPDF
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.add_page()
+    y = 40
+
+    def line(x, style, text):
+        pdf.set_font("Helvetica", style, 10)
+        pdf.text(x, y, text)
+
+    rows = [(70, "B", "Wet- en regelgeving", 10),
+            (25, "", "3. Agendapunt:", 0), (52, "B", "Wijziging van de Wet op de waterschappen houdende invoering van", 5),
+            (52, "B", "een digitale stempas voor de verkiezingen van het algemeen bestuur van de", 5),
+            (52, "B", "waterschappen", 8),
+            (30, "", "Besluit: Aanmelden voor plenaire behandeling.", 5)]
+    for x, style, text, step in rows:
+        line(x, style, text)
+        y += step
+    path = tmp_path / "besluitenlijst.pdf"
+    pdf.output(str(path))
+    doc = extract(path)
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert headings == ["Wet- en regelgeving"]
+    item = next(b.text for b in doc.blocks if b.text.startswith("3. Agendapunt"))
+    assert item.endswith("van het algemeen bestuur van de waterschappen")
