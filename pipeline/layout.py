@@ -48,13 +48,16 @@ class RawFootnote:
 
 
 def note_text(line: str, n: int) -> str | None:
-    """The text of note `n` when the line opens it: "3 Zie …", "3Zie …", "1636200-XVI-87" (note 16)."""
+    """The text of note `n` when the line opens it: "3 Zie …", "3Zie …", "1636200-XVI-87" (note 16),
+    "11 3628105–1050416-CZ" and "4 2023D39037" (a reference number: Dutch writes no amount as five
+    digits or more unbroken)."""
     s = line.strip()
     k = str(n)
     if not s.startswith(k) or len(s) == len(k):
         return None
     rest = s[len(k):]
-    if re.match(r"\s*[^\d\s.):%,/-]", rest) or re.match(r"\d{4,5}(?!\d)", rest):
+    if (re.match(r"\s*[^\d\s.):%,/-]", rest) or re.match(r"\d{4,5}(?!\d)", rest)
+            or re.match(r"\s+(?:\d{5,}|\d{4}[A-Z]\d)", rest)):
         return rest.strip()
     return None
 

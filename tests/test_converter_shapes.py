@@ -168,3 +168,12 @@ def test_a_line_ending_in_an_article_preposition_or_conjunction_is_no_heading(li
     _, blocks, _ = assemble(lay.body, lay.notes)
     assert not [b for b in blocks if b.kind == "heading" and b.text.endswith(line)]
     assert any(line in b.text and b.kind == "paragraph" for b in blocks)
+
+
+@pytest.mark.parametrize("ref", ["4410327–1120003-CZ.", "2025D04711.", "2025Z03456, zie ook het verslag."])
+def test_a_note_that_is_a_reference_number_is_a_note_of_its_own(ref):
+    text = "\n".join(ANSWERS).replace("Utrecht extra treinstellen ingezet.", "Utrecht extra treinstellen ingezet.2")
+    text = text.replace("\nPagina 1 van 1", f"\n\n2 {ref}\nPagina 1 van 1")
+    lay = parse(text)
+    _, _, notes = assemble(lay.body, lay.notes)
+    assert [(n.number, n.text) for n in notes] == [(1, "NRC, 3 maart 2025, «Minder sprinters in de spits»."), (2, ref)]
