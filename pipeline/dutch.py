@@ -4,6 +4,8 @@
 - number words ("zeven", "eenentwintig"): text2num
 - stop words: spaCy's Dutch list, read from its data module alone (importing spaCy pulls in torch,
   seconds a query from a cold shell must not pay)
+- the words a line cannot end on (articles, prepositions, conjunctions): a closed class, listed here,
+  since no installable library tags Dutch word classes
 """
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ import importlib.util
 import os
 from functools import lru_cache
 
-# Articles, prepositions and conjunctions: a line that ends in one goes on ("… afhankelijk is van"),
-# so it is no heading however short it is.
+# A line that ends in one goes on ("… afhankelijk is van"), so it is no heading however short it is. A
+# heading that ends in a particle ("Wat houdt het in") joins the paragraph below it, and loses no words.
 OPEN_ENDINGS = frozenset("de het een des der den van in op aan met voor door naar bij om tot uit onder tegen tussen "
                          "te ten ter vanuit tijdens volgens zonder sinds vanaf en of maar dat omdat want terwijl zoals".split())
 DATE_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"], "PREFER_LOCALE_DATE_ORDER": False}
@@ -38,7 +40,7 @@ def parse_date(text: str) -> dt.date | None:
 
 def ends_open(text: str) -> bool:
     words = text.split()
-    return bool(words) and words[-1] in OPEN_ENDINGS
+    return bool(words) and words[-1].lower() in OPEN_ENDINGS
 
 
 def number(word: str) -> int | None:
