@@ -435,24 +435,31 @@ def _note_ended(note: str, width: int) -> bool:
 
 def _mark_markers(body: str, notes: list[RawFootnote]) -> str:
     """Each note's marker becomes a layout marker: on the note's page (else the page before), in
-    order after the previous marker, glued digits before spaced ones before a digit alone."""
+    order after the previous marker: a glued digit, else the first spaced digit, digit alone or digit opening
+    a line, never the number of a label line."""
     pages = body.split("\f")
     pos = {}  # page index -> offset after the last marker placed there
     for note in notes:
         for p in (note.page - 1, note.page - 2):
             if not 0 <= p < len(pages):
                 continue
-            found = None
-            for how in MARKER_KINDS:
-                found = _marker(note.number, how).search(pages[p], pos.get(p, 0))
-                if found:
-                    break
+            found = [next((m for m in _marker(note.number, how).finditer(pages[p], pos.get(p, 0))
+                           if not _label(pages[p], m)), None) for how in MARKER_KINDS]
+            # a glued digit wins; of the weaker kinds the first ("?" / "1" / "Antwoord 1" before "bijlage 1")
+            found = found[0] or min((m for m in found[1:] if m), key=lambda m: m.start(), default=None)
             if found:
                 s, e = found.start(), found.end()
                 pages[p] = pages[p][:s] + mark(note.number) + pages[p][e:]
                 pos[p] = s + len(mark(note.number))
                 break
     return "\f".join(pages)
+
+
+def _label(page: str, m: re.Match) -> bool:
+    """The number of a line that is one word and it ("Vraag 1", "Bijlage 2"): a label, no marker."""
+    start = page.rfind("\n", 0, m.start()) + 1
+    end = page.find("\n", m.end())
+    return re.fullmatch(r"\s*[A-Z]\w*[ \t]+\d{1,3}\s*", page[start:end if end >= 0 else len(page)]) is not None
 
 
 def _paragraphs(lines: list[str]) -> str:

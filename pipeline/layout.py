@@ -173,7 +173,9 @@ def assemble(body: str, raw_notes: list[RawFootnote]) -> tuple[str, list[Block],
     offset = 0
     for page_no, lines, heading in paras:
         joined = join_lines(lines, vocab).strip()
-        kind = "heading" if heading or _is_heading(joined) else "paragraph"
+        # a short question under a heading ("Vraag 4" / "Om hoeveel bedrijven gaat het?") is what is asked
+        asked = bool(blocks) and blocks[-1].kind == "heading" and unmarked(joined).rstrip().endswith("?")
+        kind = "heading" if heading or (_is_heading(joined) and not asked) else "paragraph"
         if kind == "paragraph" and BULLET.match(unmarked(joined)):
             kind = "list_item"
             joined = GLYPH_BULLET.sub("", joined, count=1)

@@ -177,3 +177,29 @@ def test_a_note_that_is_a_reference_number_is_a_note_of_its_own(ref):
     lay = parse(text)
     _, _, notes = assemble(lay.body, lay.notes)
     assert [(n.number, n.text) for n in notes] == [(1, "NRC, 3 maart 2025, «Minder sprinters in de spits»."), (2, ref)]
+
+
+def test_a_marker_alone_on_its_line_before_a_spaced_number_further_on():
+    # "…spits»?" / "1" / "Antwoord 1" … "bijlage 1 van de regeling": the note's marker is the first
+    # candidate, and the number of a label line ("Vraag 1", "Antwoord 1") is none
+    preamble = ["Vragen van het lid Verbeek aan de Minister van Infrastructuur en Waterstaat over het bericht",
+                "«Minder sprinters in de spits» (ingezonden 4 maart 2025).", "",
+                "Antwoord van Minister Jansen (Infrastructuur en Waterstaat) (ontvangen 20 maart 2025).", ""]
+    text = "\n".join(preamble + ANSWERS).replace("spits»1?", "spits»?\n1").replace(
+        "Utrecht extra treinstellen ingezet.", "Utrecht extra treinstellen ingezet, zoals in bijlage 1 van de regeling.")
+    lay = parse(text)
+    body, blocks, notes = assemble(lay.body, lay.notes)
+    assert body[:notes[0].anchor].rstrip().endswith("spits»?")
+    assert "zoals in bijlage 1 van de regeling" in body
+    assert {"Vraag 1", "Antwoord 1"} <= {b.text for b in blocks if b.kind == "heading"}
+
+
+def test_a_short_question_under_its_label_is_no_heading():
+    lines = ["Vraag 3", "Hoeveel treinen rijden er in de zomer minder?", "", "Antwoord 3",
+             "Ongeveer een op de tien, zoals de vervoerder in de dienstregeling heeft aangekondigd aan de reizigers.",
+             "", "Wat gaan we doen", "", "Ik informeer u voor het zomerreces over de voortgang van de aanpak."]
+    lay = parse("\n".join(lines))
+    _, blocks, _ = assemble(lay.body, lay.notes)
+    kinds = {b.text: b.kind for b in blocks}
+    assert kinds["Hoeveel treinen rijden er in de zomer minder?"] == "paragraph"
+    assert kinds["Vraag 3"] == kinds["Antwoord 3"] == kinds["Wat gaan we doen"] == "heading"
