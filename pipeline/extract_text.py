@@ -444,7 +444,7 @@ def _mark_markers(body: str, notes: list[RawFootnote]) -> str:
             if not 0 <= p < len(pages):
                 continue
             found = [next((m for m in _marker(note.number, how).finditer(pages[p], pos.get(p, 0))
-                           if not _label(pages[p], m)), None) for how in MARKER_KINDS]
+                           if not _no_marker(pages[p], m)), None) for how in MARKER_KINDS]
             # a glued digit wins; of the weaker kinds the first ("?" / "1" / "Antwoord 1" before "bijlage 1")
             found = found[0] or min((m for m in found[1:] if m), key=lambda m: m.start(), default=None)
             if found:
@@ -455,11 +455,15 @@ def _mark_markers(body: str, notes: list[RawFootnote]) -> str:
     return "\f".join(pages)
 
 
-def _label(page: str, m: re.Match) -> bool:
-    """The number of a line that is one word and it ("Vraag 1", "Bijlage 2"): a label, no marker."""
+def _no_marker(page: str, m: re.Match) -> bool:
+    """A digit that reads as no marker: the number of a line that is one word and it ("Vraag 1", "Bijlage
+    2": a label), or the decimals of a number the sentence goes on after ("artikel 5.4 om …")."""
     start = page.rfind("\n", 0, m.start()) + 1
     end = page.find("\n", m.end())
-    return re.fullmatch(r"\s*[A-Z]\w*[ \t]+\d{1,3}\s*", page[start:end if end >= 0 else len(page)]) is not None
+    if re.fullmatch(r"\s*[A-Z]\w*[ \t]+\d{1,3}\s*", page[start:end if end >= 0 else len(page)]):
+        return True
+    return bool(re.search(r"\d[.,]$", page[max(0, m.start() - 2):m.start()])
+                and re.match(r"[ \t]+[a-zà-ÿ]", page[m.end():m.end() + 3]))
 
 
 def _paragraphs(lines: list[str]) -> str:

@@ -179,18 +179,19 @@ def test_a_note_that_is_a_reference_number_is_a_note_of_its_own(ref):
     assert [(n.number, n.text) for n in notes] == [(1, "NRC, 3 maart 2025, «Minder sprinters in de spits»."), (2, ref)]
 
 
-def test_a_marker_alone_on_its_line_before_a_spaced_number_further_on():
-    # "…spits»?" / "1" / "Antwoord 1" … "bijlage 1 van de regeling": the note's marker is the first
-    # candidate, and the number of a label line ("Vraag 1", "Antwoord 1") is none
+@pytest.mark.parametrize("later", ["zoals in bijlage 1 van de regeling", "zoals artikel 3.1 van de regeling voorschrijft"])
+def test_a_marker_alone_on_its_line_before_a_number_further_on(later):
+    # "…spits»?" / "1" / "Antwoord 1" … "bijlage 1 van", "artikel 3.1 van": the note's marker is the first
+    # candidate, and neither the number of a label line ("Vraag 1", "Antwoord 1") nor decimals are one
     preamble = ["Vragen van het lid Verbeek aan de Minister van Infrastructuur en Waterstaat over het bericht",
                 "«Minder sprinters in de spits» (ingezonden 4 maart 2025).", "",
                 "Antwoord van Minister Jansen (Infrastructuur en Waterstaat) (ontvangen 20 maart 2025).", ""]
     text = "\n".join(preamble + ANSWERS).replace("spits»1?", "spits»?\n1").replace(
-        "Utrecht extra treinstellen ingezet.", "Utrecht extra treinstellen ingezet, zoals in bijlage 1 van de regeling.")
+        "Utrecht extra treinstellen ingezet.", f"Utrecht extra treinstellen ingezet, {later}.")
     lay = parse(text)
     body, blocks, notes = assemble(lay.body, lay.notes)
     assert body[:notes[0].anchor].rstrip().endswith("spits»?")
-    assert "zoals in bijlage 1 van de regeling" in body
+    assert later in body
     assert {"Vraag 1", "Antwoord 1"} <= {b.text for b in blocks if b.kind == "heading"}
 
 
