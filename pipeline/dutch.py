@@ -4,8 +4,8 @@
 - number words ("zeven", "eenentwintig"): text2num
 - stop words: spaCy's Dutch list, read from its data module alone (importing spaCy pulls in torch,
   seconds a query from a cold shell must not pay)
-- the words a line cannot end on (articles, prepositions, conjunctions): a closed class, listed here,
-  since no installable library tags Dutch word classes
+- the words a line cannot end on (articles, prepositions, conjunctions) and the particles of surnames:
+  closed classes, listed here, since no installable library tags Dutch word classes
 """
 from __future__ import annotations
 
@@ -41,6 +41,17 @@ def parse_date(text: str) -> dt.date | None:
 def ends_open(text: str) -> bool:
     words = text.split()
     return bool(words) and words[-1].lower() in OPEN_ENDINGS
+
+
+# the particles of a Dutch surname, lower case after a first name or another particle ("Olger van Dijk")
+PARTICLES = frozenset({"van", "de", "der", "den", "ter", "ten", "te", "het", "in", "'t"})
+
+
+def name_case(name: str) -> str:
+    """A name printed in capitals as written: "VAN DER GRAAF" -> "Van der Graaf", "OLGER VAN DIJK" -> "Olger van Dijk"."""
+    words = name.lower().split()
+    return " ".join(w if i and w in PARTICLES else "-".join(p.capitalize() for p in w.split("-"))
+                    for i, w in enumerate(words))
 
 
 def number(word: str) -> int | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from .dutch import ends_open
 from .errors import IngestError
-from .layout import HEADING, PAGE_FOOT, PAGE_NUMBER, RawFootnote, furniture_lines, mark, note_text
+from .layout import HEADING, PAGE_FOOT, PAGE_NUMBER, RawFootnote, colophon, furniture_lines, mark, note_text
 
 LETTERHEAD_LABEL = re.compile(
     r"^(Datum|Betreft|Kenmerk|Ons kenmerk|Uw kenmerk|Uw brief|Bijlage\(n\)|Bijlagen?|Bezoekadres|Postadres|"
@@ -165,7 +165,10 @@ def _markdown(text: str) -> TextLayout:
     def labelled(p: str) -> bool:
         return bool(LETTERHEAD_LABEL.match(_md_key(p.splitlines()[0]).lstrip("> ")))
 
-    furniture_like = [(repeated(p) or labelled(p)) and not SUP_NOTE.match(p) for p in paras]
+    def printed(p: str) -> bool:  # the colophon: furniture on its own
+        return all(colophon(ln) == len(ln) for ln in map(_md_plain, p.splitlines()) if ln.strip())
+
+    furniture_like = [(repeated(p) or labelled(p) or printed(p)) and not SUP_NOTE.match(p) for p in paras]
     # Letterhead is a run of such paragraphs, or a lone labelled one ("Kenmerk" on later pages).
     is_furniture = [False] * len(paras)
     i = 0
@@ -173,7 +176,7 @@ def _markdown(text: str) -> TextLayout:
         j = i
         while j < len(paras) and furniture_like[j]:
             j += 1
-        if j - i >= 2 or (j - i == 1 and labelled(paras[i])):
+        if j - i >= 2 or (j - i == 1 and (labelled(paras[i]) or printed(paras[i]))):
             for k in range(i, j):
                 is_furniture[k] = True
         i = max(j, i + 1)
@@ -264,9 +267,11 @@ def _split_pages(text: str) -> tuple[list[list[str]], bool]:
     for chunk in text.split("\f"):
         lines = []
         for ln in chunk.split("\n"):
-            # "Kenmerk … Pagina 1 van 2Ministerie van …": the next page's header glued to a page foot
+            # "Kenmerk … Pagina 1 van 2Ministerie van …", "ISSN 0921 - 7398’s-Gravenhage 2023Tweede Kamer, …,
+            # Aanhangsel 1Antwoord 3": the next page's first line glued to a page foot
             m = PAGE_OF_IN.search(ln)
-            lines.extend([ln[:m.end()].strip(), ln[m.end():].strip()] if m and ln[m.end():].strip() else [ln.rstrip()])
+            end = m.end() if m else colophon(ln)
+            lines.extend([ln[:end].strip(), ln[end:].strip()] if end and ln[end:].strip() else [ln.rstrip()])
         pages.append(lines)
     if len(pages) > 1:
         return pages, True

@@ -30,6 +30,26 @@ PAGE_NUMBER = re.compile(r"^\s*(?:pagina\s+)?-?\s*\d{1,4}\s*-?(?:\s*(?:van|of|/)
 # a page foot that names its page, on a one-page paper too: "Aanhangsel … Pagina 1 van 1"
 PAGE_FOOT = re.compile(r"\bpagina\s+\d{1,4}\s+(?:van|/)\s+\d{1,4}\s*$", re.I)
 EDGE = 3  # lines at the top and at the foot of a page where running headers and footers stand
+# A printed paper's colophon and running foot, which no repetition shows on a one-page paper: its publication
+# id ("kst-36200-IX-30", "ah-tk-20222023-3649"), "ISSN 0921 - 7371", "’s-Gravenhage 2023", and "Tweede Kamer,
+# vergaderjaar 2022–2023, Aanhangsel 2" (the page number after it). A converter glues them to one another and
+# to the next page's first line ("… Aanhangsel 2Antwoord 7"). The foot that names a Kamerstuk ("Tweede Kamer,
+# vergaderjaar 2022–2023, 36 200 IX, nr. 30 1") is written as a citation is, so only a page's foot makes it one.
+_PRINTED = (r"(?:kst|ah-tk|h-tk|blg|stcrt|stb)-[\w-]*\d|ISSN\s+\d{4}\s*-\s*\d{3}[\dX]|[’']s-Gravenhage\s+\d{4}"
+            r"|(?:Tweede|Eerste)\s+Kamer,\s+vergaderjaar\s+\d{4}\s?[–-]\s?\d{4},\s+Aanhangsel(?:\s+\d{1,4})?")
+_STUK_FOOT = r"(?:Tweede|Eerste)\s+Kamer,\s+vergaderjaar\s+\d{4}\s?[–-]\s?\d{4},\s+\d{2}\s?\d{3}(?:[ -][A-Z0-9]{1,6})?,\s+nr\.\s+\d+(?:\s+\d{1,4})?"
+COLOPHON = re.compile(rf"[ \t]*(?:(?:{_PRINTED}|{_STUK_FOOT})[ \t]*)+")
+PRINTED = re.compile(_PRINTED)
+
+
+def colophon(line: str, foot: bool = False) -> int:
+    """How many characters of colophon open the line (0: none): any run of them that names the printer,
+    or the foot of a Kamerstuk at the foot of a page (`foot`) or glued to the next page's first word."""
+    m = COLOPHON.match(line)
+    if not m or not m.group().strip():
+        return 0
+    glued = m.end() < len(line) and not line[m.end() - 1].isspace()
+    return m.end() if foot or glued or PRINTED.search(m.group()) else 0
 
 
 def mark(number: int | str) -> str:
@@ -90,14 +110,17 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
     """(page, line) of running headers, footers and page numbers.
 
     A line at a page edge is furniture when it is a page number or when the same
-    text, page numbers aside, stands at an edge of at least half of the pages."""
+    text, page numbers aside, stands at an edge of at least half of the pages; a colophon is furniture
+    wherever it stands."""
     edges = {(p, i) for p, lines in enumerate(pages)
              for i in [*range(min(EDGE, len(lines))), *range(max(0, len(lines) - EDGE), len(lines))]}
     per_page: Counter = Counter()
     for p in range(len(pages)):
         per_page.update(set().union(*[_furniture_keys(pages[q][i], q) for q, i in edges if q == p]))
     need = max(2, (len(pages) + 1) // 2)
-    return {(p, i) for p, i in edges if PAGE_NUMBER.match(pages[p][i]) or PAGE_FOOT.search(pages[p][i]) or (
+    printed = {(p, i) for p, lines in enumerate(pages) for i, line in enumerate(lines)
+               if line.strip() and colophon(line, i >= len(lines) - EDGE) == len(line)}
+    return printed | {(p, i) for p, i in edges if PAGE_NUMBER.match(pages[p][i]) or PAGE_FOOT.search(pages[p][i]) or (
         len(pages) > 1 and any(per_page[k] >= need for k in _furniture_keys(pages[p][i], p)))}
 
 

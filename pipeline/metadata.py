@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import IngestError
-from .dutch import parse_date
+from .dutch import name_case, parse_date
 from .model import Metadata
 from .rules import load
 
@@ -19,9 +19,17 @@ DATE_LINE = re.compile(r"(?:^|\n)\s*(?:Datum\s*:?\s+|(?:Voorgesteld|Vastgesteld|
 RECEIVED = re.compile(r"\(\s*ontvangen\s+(?:op\s+)?" + DATE, re.I)  # an Aanhangsel's answer: "(ontvangen 17 juli 2024)"
 TITLE_LINE = re.compile(r"(?:^|\n)\s*(?:Betreft|Onderwerp|Document)\s*:?[ \t]+(.+)", re.I)
 KENMERK = re.compile(r"(?:^|\n)\s*(?:Ons\s+)?kenmerk\s*:?\s+([A-Z0-9][\w./-]*\d[\w./-]*)", re.I)
-KAMERSTUK_HEAD = re.compile(r"(?:^|\n)\s*(\d{2}\s?\d{3}(?:[ -][A-Z]{1,5})?)\s+([A-Z][^\n]{3,})\n(?:[^\n]*\n){0,3}?\s*Nr\.\s*(\d+)\s+([A-Z ,.'-]{4,})", re.M)
+# "36 410 XVI / Vaststelling van de begrotingsstaten van het / Ministerie van … (XVI) voor het jaar 2024 / Nr. 121":
+# the dossier's title wraps onto up to three more lines
+KAMERSTUK_HEAD = re.compile(r"(?:^|\n)\s*(\d{2}\s?\d{3}(?:[ -][A-Z]{1,5})?)\s+([A-Z][^\n]{3,}(?:\n(?![ \t]*Nr\.)[ \t]*\S[^\n]*){0,3})"
+                            r"\s*\n(?:[^\n]*\n){0,3}?\s*Nr\.\s*(\d+)\s+([A-Z ,.'-]{4,})", re.M)
 DOSSIER_LINE = re.compile(r"(?m)^[ \t]*\d{2}\s?\d{3}(?:[ -][A-Z]{1,5})?[ \t]+([A-Z][^\n]{8,})$")  # "36 512 Wijziging van …"
 ID_LINE = re.compile(r"(?m)^[ \t]*(\d{5})(?:-([IVXL]{1,6}|[A-Z]{1,2}))?-(\d{1,4})[ \t]*$")
+ID_TITLE = re.compile(ID_LINE.pattern + r"\n[ \t]*([A-Z][^\n]{3,})")  # "36471-23 / Kabinetsformatie 2023"
+# A motion's name: in capitals as printed ("MOTIE VAN DE LEDEN MINHAS EN VAN DER GRAAF"), or as the Kamer's site
+# names it, with its subject ("Motie van de leden Piri (GL-PvdA) en Veldkamp (NSC) over de versterking …")
+MOTION_NAME = re.compile(r"^[ \t]*(?:Nr\.\s*\d+\s+)?MOTIE\s+VAN\s+(HET\s+LID|DE\s+LEDEN)\s+([A-Z][A-Z .'-]*?(?:\s+C\.S\.?)?)[ \t]*$", re.M)
+MOTION_OVER = re.compile(r"^[ \t]*(Motie\s+van\s+(?:het\s+lid|de\s+leden)\s[^\n]{2,200}?\sover\s[\s\S]{4,300}?)\s*\n\s*De\s+Kamer\b", re.M)
 MINISTRY = re.compile(r"(?:^|\n)\s*(Ministerie van [^\n]+?(?:,\s*\n\s*[A-Z][a-z][^\n]{0,40})?)\s*(?:\n|$)")
 MINISTER_OF = re.compile(r"\b(?:MINISTER|STAATSSECRETARIS)\s+VAN\s+([A-Z][A-Z ,-]+?)(?:\n|$|\s{2})")
 OPENING = 2000  # characters of a paper in which its kind is named
@@ -91,7 +99,7 @@ def extract_metadata(head: str, body: str, headings: list[str]) -> Metadata:
         number, _, addition = re.sub(r"^(\d{2})\s?(\d{3})", r"\1\2", m.group(1)).replace(" ", "-").partition("-")
         meta.dossier = f"{number}-{addition}" if addition else number
         meta.ondernummer = m.group(3)
-        meta.title = meta.title or m.group(2).strip()
+        meta.title = meta.title or re.sub(r"\s+", " ", m.group(2)).strip()
     elif m := ID_LINE.search(head[:600]):  # a paper's own id on a line of its own: "36410-V-51"
         meta.dossier = f"{m.group(1)}-{m.group(2)}" if m.group(2) else m.group(1)
         meta.ondernummer = m.group(3)
@@ -104,8 +112,25 @@ def extract_metadata(head: str, body: str, headings: list[str]) -> Metadata:
             meta.sender = "Ministerie van " + m.group(1).strip().title().replace(" En ", " en ")
     if not meta.title and (m := DOSSIER_LINE.search(text[:OPENING])):
         meta.title = m.group(1).strip()
+    if meta.doc_type == "motie":
+        meta.title = motion_title(text[:OPENING], meta.title) or meta.title
     meta.title = meta.title or next((h for h in headings if is_title(h)), None)
     return meta
+
+
+def motion_title(opening: str, dossier_title: str | None) -> str | None:
+    """"Motie van de leden Minhas en Van der Graaf — Spoor: vervoer- en beheerplan": who moved it, and its
+    subject or the dossier's title (a motion printed as a Kamerstuk names no subject of its own)."""
+    if m := MOTION_OVER.search(opening):
+        return re.sub(r"\s+", " ", m.group(1)).strip()
+    if not (m := MOTION_NAME.search(opening)):
+        return None
+    cs = re.search(r"\s+C\.S\.?$", m.group(2))
+    names = re.split(r"\s+EN\s+", m.group(2)[:cs.start()] if cs else m.group(2))
+    name = f"Motie van {m.group(1).lower()} {' en '.join(name_case(n) for n in names)}{' c.s.' if cs else ''}"
+    if m := ID_TITLE.search(opening):
+        dossier_title = m.group(4).strip()
+    return f"{name} — {dossier_title}" if dossier_title else name
 
 
 SIDECAR_FIELDS = {"date", "title", "kenmerk", "dossier", "ondernummer", "sender", "type", "doc_type"}

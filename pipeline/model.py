@@ -63,6 +63,11 @@ class Metadata:
     sender: str | None = None
     doc_type: str = "other"  # a kind of models/doctypes.toml (data, so no enum): brief, motie, verslag …
 
+    @property
+    def own_id(self) -> str | None:
+        """The paper's own canonical id, as a citation of it is written: "36200-IX-30"."""
+        return f"{self.dossier}-{self.ondernummer}" if self.dossier and self.ondernummer else None
+
 
 @dataclass
 class Block:

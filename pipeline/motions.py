@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .compounds import rejoin
+from .dutch import name_case
 from .model import Motion, MotionMention, MotionText, Sentence
 from .rules import load
 
@@ -164,16 +165,6 @@ CLOSING = re.compile(r"en\s+gaat\s+over\s+tot\s+de\s+orde\s+van\s+de\s+dag\.?", 
 MOVERS_HEAD = re.compile(r"MOTIE\s+VAN\s+(?:HET\s+LID|DE\s+LEDEN)\s+([^\n]+)")
 
 
-PARTICLES = {"van", "de", "der", "den", "ter", "ten", "te", "het", "in", "'t"}
-
-
-def _surname_case(name: str) -> str:
-    """"VAN DER GRAAF" -> "Van der Graaf": particles lower case except the first word."""
-    words = name.lower().split()
-    return " ".join(w if i and w in PARTICLES else "-".join(p.capitalize() for p in w.split("-"))
-                    for i, w in enumerate(words))
-
-
 FIRST_NAME = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+\s+")
 
 
@@ -202,6 +193,6 @@ def parse_motion_document(text: str) -> MotionText | None:
     head = MOVERS_HEAD.search(text)
     if not movers and head:
         names = re.split(r"\s*(?:,|\bEN\b)\s*", re.sub(r"\s*C\.S\.?$", "", head.group(1).strip()))
-        movers = [_surname_case(n) for n in names if n]
+        movers = [name_case(n) for n in names if n]
     return MotionText(movers, bool(head and re.search(r"C\.S\.?\s*$", head.group(1).strip())), considerations,
                       re.sub(r"\s+", " ", body[dictum.start():]).strip() if dictum else "")

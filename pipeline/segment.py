@@ -185,7 +185,9 @@ def _collect(doc: Doc, notes: list[Citation], document: Document) -> Analysis:
         body.append(c)
     commitments = [span._.commitment for span in doc.spans["commitments"]]
     motion_text = parse_motion_document(document.text) if document.meta.doc_type == "motie" else None
-    return Analysis(body + notes, doc.user_data["kst"].get("motions", []), commitments, motion_text)
+    # a paper's own id (its header "36471-23 Kabinetsformatie 2023", its colophon) is no reference to a paper
+    cited = [c for c in body + notes if c.citation_id != document.meta.own_id]
+    return Analysis(cited, doc.user_data["kst"].get("motions", []), commitments, motion_text)
 
 
 def analyse(document: Document) -> Analysis:

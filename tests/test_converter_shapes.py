@@ -204,3 +204,54 @@ def test_a_short_question_under_its_label_is_no_heading():
     kinds = {b.text: b.kind for b in blocks}
     assert kinds["Hoeveel treinen rijden er in de zomer minder?"] == "paragraph"
     assert kinds["Vraag 3"] == kinds["Antwoord 3"] == kinds["Wat gaan we doen"] == "heading"
+
+
+# A one-page motion of our own as poppler writes a printed Kamerstuk: the masthead, the text, the signers,
+# then the printer's colophon and the page foot that names the motion.
+MOTION = ["Tweede Kamer der Staten-Generaal", "Vergaderjaar 2024–2025", "", "27 625 Waterbeleid", "", "Nr. 731",
+          "MOTIE VAN HET LID DE WIT", "Voorgesteld 12 maart 2025", "De Kamer,", "gehoord de beraadslaging,",
+          "constaterende dat waterschappen de planning van de dijkversterkingen pas na Kamerstuk 27 625, nr. 702",
+          "hebben herzien;", "verzoekt de regering de Kamer jaarlijks over de voortgang te informeren,",
+          "en gaat over tot de orde van de dag.", "De Wit", "", "kst-27625-731", "ISSN 0921 - 7371",
+          "’s-Gravenhage 2025", "", "Tweede Kamer, vergaderjaar 2024–2025, 27 625, nr. 731"]
+
+
+def _read(tmp_path, lines, name="motie.txt"):
+    from pipeline.extract import extract
+    path = tmp_path / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return extract(path)
+
+
+def test_the_colophon_of_a_one_page_paper_is_furniture_and_its_own_id_no_citation(tmp_path):
+    from pipeline.segment import analyse
+    doc = _read(tmp_path, MOTION)
+    assert doc.meta.own_id == "27625-731"
+    assert not any(s in doc.text for s in ("kst-27625", "ISSN", "Gravenhage", "vergaderjaar 2024–2025, 27"))
+    assert {"kst-27625-731", "ISSN 0921 - 7371", "’s-Gravenhage 2025"} <= {f.text for f in doc.furniture}
+    assert "en gaat over tot de orde van de dag." in doc.text
+    assert [c.citation_id for c in analyse(doc).citations] == ["27625-702"]
+
+
+def test_a_colophon_glued_to_the_next_pages_label_is_cut_from_it(tmp_path):
+    # pdfplumber: "ISSN 0921 - 7398’s-Gravenhage 2025Tweede Kamer, …, Aanhangsel 1Antwoord 2"
+    lines = ["Vraag 1", "Kent u het bericht «Minder sprinters in de spits»?", "", "Antwoord 1", "Ja.", "",
+             "Vraag 2", "Hoeveel treinen vallen er in de winter uit?", "", "ah-tk-20242025-1234",
+             "ISSN 0921 - 7398’s-Gravenhage 2025Tweede Kamer, vergaderjaar 2024–2025, Aanhangsel 1Antwoord 2",
+             "Ongeveer een op de tien, zoals de vervoerder in de dienstregeling heeft aangekondigd.", "",
+             "Tweede Kamer, vergaderjaar 2024–2025, Aanhangsel 2Vraag 3", "Wanneer rijden zij weer?", "",
+             "Antwoord 3", "In het voorjaar."]
+    doc = _read(tmp_path, lines, "antwoord.txt")
+    assert not any(s in doc.text for s in ("ah-tk", "ISSN", "Gravenhage", "Aanhangsel"))
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert {"Antwoord 2", "Vraag 3"} <= set(headings)
+
+
+def test_a_kamerstuk_named_as_a_page_foot_names_it_mid_page_is_a_citation():
+    # only at a page's foot is "Tweede Kamer, vergaderjaar …, nr. N" the foot; mid-page it is a reference
+    lines = ["Geachte voorzitter,", "", "In de brief over de voortgang, gepubliceerd als",
+             "Tweede Kamer, vergaderjaar 2023–2024, 27 625, nr. 650", "heb ik de planning toegelicht.", "",
+             "Hoogachtend,", "", "de minister"]
+    lay = parse("\n".join(lines))
+    body, _, _ = assemble(lay.body, lay.notes)
+    assert "27 625, nr. 650" in body

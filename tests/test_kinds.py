@@ -43,6 +43,36 @@ def test_title(name):
     assert prepare(CORPUS / name).document.meta.title == TITLES[name]
 
 
+BODY = "De Kamer,\ngehoord de beraadslaging,\nverzoekt de regering de Kamer te informeren,\nen gaat over tot de orde van de dag.\n"
+
+
+@pytest.mark.parametrize("head, title", [
+    # printed as a Kamerstuk: the name in capitals, the dossier's title wrapped over lines
+    ("Tweede Kamer der Staten-Generaal\n\n2\n\nVergaderjaar 2024–2025\n\n36 600 XII\n\nVaststelling van de "
+     "begrotingsstaten van het\nMinisterie van Infrastructuur en\nWaterstaat (XII) voor het jaar 2025\n\nNr. 14\n\n"
+     "MOTIE VAN DE LEDEN DE WIT EN VAN DER LAAN\nVoorgesteld 5 november 2024\n",
+     "Motie van de leden De Wit en Van der Laan — Vaststelling van de begrotingsstaten van het Ministerie van "
+     "Infrastructuur en Waterstaat (XII) voor het jaar 2025"),
+    # the number and the name on one line, c.s.
+    ("27 625 Waterbeleid\n\nNr. 733 MOTIE VAN HET LID ANNE DE BOER C.S.\nVoorgesteld 12 maart 2025\n",
+     "Motie van het lid Anne de Boer c.s. — Waterbeleid"),
+    # as submitted (OCR): its id on a line of its own, the dossier's title under it
+    ("12 maart 2025\n\n27625-734\nWaterbeleid\n\nMOTIE VAN HET LID VERBEEK\nPlenair debat - Waterbeleid\n",
+     "Motie van het lid Verbeek — Waterbeleid"),
+    # as the Kamer's site names it, with its subject
+    ("27625-735\n\nMOTIE VAN DE LEDEN VERBEEK EN DE WIT\nMotie van de leden Verbeek (CDA) en De Wit (VVD) over "
+     "het\nherstel van de regionale keringen\n",
+     "Motie van de leden Verbeek (CDA) en De Wit (VVD) over het herstel van de regionale keringen"),
+])
+def test_a_motion_is_titled_by_its_movers_and_subject(tmp_path, head, title):
+    path = tmp_path / "motie.txt"
+    path.write_text(head + BODY, encoding="utf-8")
+    prepared = prepare(path)
+    meta = prepared.document.meta
+    assert (meta.doc_type, meta.title) == ("motie", title)
+    assert meta.own_id and not prepared.analysis.citations  # its own id, in its head, is no citation
+
+
 @pytest.mark.parametrize("heading, ok", [("Vraag 1", False), ("Tweede Kamer der Staten-Generaal2", False),
                                          ("Vergaderjaar 2023–2024 Aanhangsel van de Handelingen", False),
                                          ("Ontvangen 3 april 2025", False), ("Stand van zaken dijkversterking", True)])
