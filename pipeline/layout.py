@@ -155,11 +155,16 @@ def collapse(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# "Volgcommissie(s): BuZa", "Besluit: Voor kennisgeving aangenomen", "Griffier: …": a field of a form (a decision
+# list's agenda item), not the heading of what follows
+FIELD = re.compile(r"^[A-Z][\w()./&-]*(?:\s[\w()./&-]+)?:\s+\S")
+
+
 def _is_heading(text: str) -> bool:
     plain = unmarked(text).strip()
     if not plain or len(plain.split()) > 12 or len(plain) > 100:
         return False
-    if re.search(r"[.,;:]$", plain) or plain[0].islower() or ends_open(plain):
+    if re.search(r"[.,;:]$", plain) or plain[0].islower() or ends_open(plain) or FIELD.match(plain):
         return False
     return not BULLET.match(plain) and not plain.startswith("Geachte")
 

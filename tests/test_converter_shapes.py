@@ -255,3 +255,16 @@ def test_a_kamerstuk_named_as_a_page_foot_names_it_mid_page_is_a_citation():
     lay = parse("\n".join(lines))
     body, _, _ = assemble(lay.body, lay.notes)
     assert "27 625, nr. 650" in body
+
+
+@pytest.mark.parametrize("field", ["Volgcommissie(s): EZK, LVVN", "Besluit: Voor kennisgeving aangenomen",
+                                   "Griffier: M. de Vries", "Activiteitnummer: 2025A01234"])
+def test_a_field_of_a_decision_lists_item_is_no_heading(field):
+    lines = ["3. Agendapunt: Voortgang van het Hoogwaterbeschermingsprogramma", "",
+             "Zaak: Brief regering - minister van Infrastructuur en Waterstaat - 12 maart 2025", "", field, "",
+             "4. Agendapunt: Planning van de dijkversterkingen", "",
+             "Noot: De planning wordt jaarlijks herzien door de waterschappen en de minister."]
+    lay = parse("\n".join(lines))
+    _, blocks, _ = assemble(lay.body, lay.notes)
+    kinds = {b.text: b.kind for b in blocks}
+    assert kinds[field] == "paragraph"
