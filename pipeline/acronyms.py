@@ -1,4 +1,5 @@
-"""Acronym definitions in a document: "Aanvullend Zorg- en Welzijnsakkoord (AZWA)".
+"""Acronym definitions in a document: "Aanvullend Zorg- en Welzijnsakkoord (AZWA)", and those every reader
+of government papers knows ("UWV", "VN": models/acronyms.csv).
 
 A passage that only says "AZWA" is indexed with the long form too, so a search in
 words finds it. The long form is the shortest run of words before the parentheses
@@ -8,6 +9,9 @@ letters in order (after Schwartz & Hearst, 2003).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from . import rules
 
 DEFINITION = re.compile(r"\(\s*([A-Z][A-Za-z]{1,9})\s*\)")
 WORD = re.compile(r"[\w’'-]+")
@@ -45,6 +49,12 @@ def definitions(text: str) -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=1)
+def known() -> dict[str, str]:
+    return {r["acronym"]: r["long_form"] for r in rules.table("acronyms.csv")}
+
+
 def expansions(text: str, defs: dict[str, str]) -> list[tuple[str, str]]:
     """(acronym, long form) of the acronyms used in `text`."""
-    return [(acronym, long) for acronym, long in defs.items() if re.search(rf"\b{re.escape(acronym)}\b", text)]
+    used = set(re.findall(r"\b[A-Z][A-Za-z]{1,9}\b", text))
+    return [(acronym, long) for acronym, long in defs.items() if acronym in used]

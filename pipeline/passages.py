@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Callable
 
-from .acronyms import definitions, expansions
+from .acronyms import definitions, expansions, known
 from .compounds import expand
 from .model import BlockKind, Document, Passage
 from .voice import kamer_turns, labels_answer
@@ -129,9 +129,12 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
         passages.append(Passage(len(passages), note.page, f"Voetnoot {note.number}", note.text, note.anchor or 0,
                                 note.anchor or 0, kind="footnote", footnote=note.number, anchor_seq=citing))
     defs = definitions(doc.text)
+    # Acronyms every reader knows ("UWV") are indexed with their long forms but not spelled out for the encoder,
+    # which knows them: beside the text they moved a shared query's answer a rank down.
+    common = {a: long for a, long in known().items() if a not in defs}
     for p in passages:
         found = expansions(p.text, defs)
-        longs = " ".join(long for _, long in found)
+        longs = " ".join(long for _, long in found + expansions(p.text, common))
         p.terms = f"{longs} {expand(f'{p.heading} {p.text} {longs.lower()}')}".strip()
         p.glossary = "; ".join(f"{a}: {long}" for a, long in found if long.lower() not in p.text.lower())
         readable(p, title, sentences)

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from .acronyms import expansions, known as known_acronyms
 from .config import config
 from .citations import find_citations, parse_id
 from .compounds import candidates, expand, known, lexicon, lexicon_version, write_lexicon
@@ -133,13 +134,14 @@ def _citing(con, ids: list[str], filt: str, args: list, k: int) -> list[tuple[st
 
 
 def _terms(con, query: str, found: SearchIndex | None):
-    """The query's keyword terms, its compounds' parts included (read in SQL, before the scoring, which
-    may run on another thread)."""
+    """The query's keyword terms, its compounds' parts and its acronyms' long forms included (read in SQL,
+    before the scoring, which may run on another thread)."""
     if found is None:
         raise DatabaseError("the search index beside the database is missing or behind its passages (an "
                             "ingest did not finish, or the file was copied without NAME.duckdb.index/): "
                             "run kst ingest again to bring it up to date")
-    return keyword.query_terms(con, f"{query} {expand(query, _known(found.folder, query))}")
+    longs = " ".join(long for _, long in expansions(query, known_acronyms()))  # "UWV" finds the name spelled out
+    return keyword.query_terms(con, f"{query} {longs} {expand(query, _known(found.folder, query))}")
 
 
 def _keyword(found: SearchIndex, terms, k: int, allowed) -> list[tuple[int, float]]:

@@ -154,3 +154,13 @@ def test_a_sentence_is_read_with_the_long_forms_of_the_acronyms_it_uses():
         "Water > Het NPW loopt tot 2030 door.\n\n(NPW: Nationaal Programma Water)",
         "Water > De gemeenten voeren de KRW-maatregelen uit.\n\n(KRW: Kaderrichtlijn Water)",
         "Water > Daarna volgt een evaluatie van alles."]
+
+
+def test_a_known_acronym_is_indexed_with_its_long_form_and_a_papers_own_definition_wins(tmp_path):
+    path = tmp_path / "brief.txt"
+    path.write_text("Geachte voorzitter,\n\nDe Onderwijsmonitor (OM) verschijnt elk jaar. Volgens het OM en het UWV "
+                    "vinden meer jongeren werk via een leerwerkplek.\n\nHoogachtend,\n", encoding="utf-8")
+    count = lambda t: len(t.split()) * 3 // 2  # noqa: E731
+    body = next(p for p in make_passages(extract(path), count, 384) if "UWV" in p.text)
+    assert "Uitvoeringsinstituut Werknemersverzekeringen" in body.terms and "Openbaar" not in body.terms
+    assert body.glossary == "" and "Uitvoeringsinstituut" not in body.embed_text  # the encoder knows it; OM is in the text

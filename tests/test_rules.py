@@ -37,5 +37,8 @@ def test_blocks_resolve_through_blocks():
 def test_word_lists_and_tables_are_package_data():
     assert {"nr.", "c.s.*"} <= set(rules.lines("abbreviations.txt"))
     assert {"name", "first_day", "last_day", "source"} <= set(rules.table("recesses.csv")[0])
+    acronyms = rules.table("acronyms.csv")
+    assert all(r["acronym"] and r["long_form"] and r["acronym"][0].isupper() for r in acronyms)
+    assert len({r["acronym"] for r in acronyms}) == len(acronyms)
     with pytest.raises(rules.RuleError, match="missing from the installation"):
         rules.text("nothing.toml")

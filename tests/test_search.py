@@ -181,6 +181,13 @@ def test_a_query_splits_its_compounds_with_the_stored_lexicon(con):
     assert _known(folder_of(con), query) is None  # once loaded, the process uses its own
 
 
+def test_a_known_acronym_in_a_query_finds_its_long_form(con, embedder):
+    # the motion and the answers spell out "Unie van Waterschappen"; no paper of the corpus writes "UvW"
+    hits = search(con, "UvW", mode="keyword", limit=5, embedder=embedder)
+    assert {"motie", "antwoorden"} <= {h.source_path.split("_")[1].split("-")[0] for h in hits
+                                       if "Unie van Waterschappen" in h.text}
+
+
 def test_the_same_passage_of_a_paper_stored_twice_is_one_hit():
     from pipeline.search import Hit, _fold
     text = "Voor de zomer stuur ik uw Kamer de evaluatie van de regeling, met een reactie op de aanbevelingen."
@@ -271,7 +278,7 @@ def test_a_new_rows_list_is_sought_within_the_nearest_groups_of_centroids():
 def test_our_query_set_ranks_as_the_readme_says(corpus_db):
     """benchmarks/queries/corpus.jsonl through the fusion tuning tool (which must keep working with the
     index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.89 (the README's
-    0.922, less two queries moved from first to second place)."""
+    0.909, less one query moved from first to second place)."""
     from tools.tune_fusion import lists, modes, mrr
     queries = [json.loads(line) for line in (CORPUS.parent / "benchmarks/queries/corpus.jsonl").read_text().splitlines()]
     entries = lists(str(corpus_db), queries, S.settings()["depth"])
