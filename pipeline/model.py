@@ -34,6 +34,8 @@ class CitationKind(StrEnum):
 
 
 SEARCH_MODES = ("hybrid", "keyword", "semantic")
+# how hybrid search joins its keyword and semantic rankings: by min-max normalised scores or by reciprocal ranks
+FUSIONS = ("scores", "ranks")
 
 
 class Disposition(StrEnum):

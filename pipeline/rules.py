@@ -13,6 +13,8 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
+from .model import FUSIONS
+
 
 class RuleError(ValueError):
     pass
@@ -38,8 +40,8 @@ SHAPES: dict[str, dict] = {
                       "title": {"not": [Pattern]}},
     "embedding.toml": {"model": {"default": str, "batch_size": int,
                                  "prefixes?": [{"model": Pattern, "query": str, "passage": str}]},
-                       "search": {"passage_tokens": int, "sentence_vectors": bool, "bm25_k1": float, "bm25_b": float, "rrf_k": int,
-                                  "keyword_weight": float, "semantic_weight": float, "footnote_weight": float,
+                       "search": {"passage_tokens": int, "sentence_vectors": bool, "bm25_k1": float, "bm25_b": float,
+                                  "fusion": FUSIONS, "rrf_k": int, "keyword_weight": float, "semantic_weight": float, "footnote_weight": float,
                                   "depth": int,
                                   "vector_probe": int}},
     "motions.toml": {"mention": {"head": Pattern, "anaphor": Pattern, "bare": Pattern},
@@ -97,6 +99,10 @@ def expand(pattern: str, blocks: dict[str, str], where: str) -> str:
 
 
 def _check(value, shape, where: str, blocks: dict):
+    if isinstance(shape, tuple):  # one of these names
+        if value not in shape:
+            raise RuleError(f"{where}: expected one of {', '.join(shape)}, found {value!r}")
+        return value
     if shape is Pattern:
         if not isinstance(value, str):
             raise RuleError(f"{where}: expected a pattern, found {type(value).__name__}")

@@ -1,5 +1,5 @@
 """Search over passages: keyword (BM25, `keyword.py`) and semantic (cosine) over the search index beside
-the database (`index.py`), and hybrid (weighted RRF).
+the database (`index.py`), and hybrid (the two rankings fused by their normalised scores or their ranks, `_fuse`).
 
 The query text is always a bound parameter, never part of the SQL text.
 """
@@ -210,13 +210,25 @@ def _semantic(con, vector: list[float], dim: int, filt: str, args: list, k: int)
     return sorted(((ids[i], float(scores[i])) for i in tied), key=lambda x: (-x[1], x[0]))[:k]
 
 
-def _fuse(lists: list[tuple[float, list[tuple[str, float]]]], rrf_k: int, notes: set[str] = frozenset(),
-          note_weight: float = 1.0) -> list[tuple[str, float]]:
-    """Weighted reciprocal rank fusion; the passages in `notes` (footnotes) count `note_weight` times."""
+def _shares(ranked: list[tuple[str, float]], fusion: str, rrf_k: int) -> list[tuple[str, float]]:
+    """What each passage of one ranking brings to the fusion: its score min-max normalised over the ranking
+    (`scores`), or its reciprocal rank (`ranks`)."""
+    if fusion == "ranks":
+        return [(pid, 1.0 / (rrf_k + rank)) for rank, (pid, _) in enumerate(ranked, start=1)]
+    if not ranked:
+        return []
+    low, high = min(s for _, s in ranked), max(s for _, s in ranked)
+    return [(pid, (s - low) / (high - low) if high > low else 1.0) for pid, s in ranked]
+
+
+def _fuse(lists: list[tuple[float, list[tuple[str, float]]]], fusion: str, rrf_k: int,
+          notes: set[str] = frozenset(), note_weight: float = 1.0) -> list[tuple[str, float]]:
+    """The weighted sum of the rankings' shares (`_shares`); the passages in `notes` (footnotes) count
+    `note_weight` times."""
     scores: dict[str, float] = {}
     for weight, ranked in lists:
-        for rank, (pid, _) in enumerate(ranked, start=1):
-            scores[pid] = scores.get(pid, 0.0) + weight * (note_weight if pid in notes else 1.0) / (rrf_k + rank)
+        for pid, share in _shares(ranked, fusion, rrf_k):
+            scores[pid] = scores.get(pid, 0.0) + weight * (note_weight if pid in notes else 1.0) * share
     return sorted(scores.items(), key=lambda x: (-x[1], x[0]))
 
 
@@ -317,7 +329,7 @@ def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", lim
         else:
             lists = [(cfg["keyword_weight"], named(scoring.result())), (cfg["semantic_weight"], sem)]
             notes = {pid for pid, row in rows.items() if found.is_footnote(row)}
-            ranked = _fuse(lists, cfg["rrf_k"], notes, cfg["footnote_weight"])
+            ranked = _fuse(lists, cfg["fusion"], cfg["rrf_k"], notes, cfg["footnote_weight"])
     seen = {pid for pid, _ in exact}
     ranked = [(pid, 1.0 + s) for pid, s in exact] + [(pid, s) for pid, s in ranked if pid not in seen]
     ranked = ranked[:2 * limit]

@@ -277,23 +277,52 @@ def test_a_new_rows_list_is_sought_within_the_nearest_groups_of_centroids():
 
 def test_our_query_set_ranks_as_the_readme_says(corpus_db):
     """benchmarks/queries/corpus.jsonl through the fusion tuning tool (which must keep working with the
-    index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.89 (the README's
-    0.909, less one query moved from first to second place)."""
+    index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.87 (the README's
+    0.887, less one query moved from first to second place)."""
     from tools.tune_fusion import lists, modes, mrr
     queries = [json.loads(line) for line in (CORPUS.parent / "benchmarks/queries/corpus.jsonl").read_text().splitlines()]
     entries = lists(str(corpus_db), queries, S.settings()["depth"])
     assert all(e["relevant"] for e in entries)  # every query's passage exists
     score = {m: mrr(entries, f) for m, f in modes(S.settings()).items()}
-    assert score["hybrid"] >= max(score["keyword"], score["semantic"]) and score["hybrid"] >= 0.89, score
+    assert score["hybrid"] >= max(score["keyword"], score["semantic"]) and score["hybrid"] >= 0.87, score
 
 
-def test_a_footnote_counts_less_than_the_body_in_fusion():
-    """A footnote ranked first by keywords and a body passage ranked first by meaning: the body wins,
-    where with equal weights the footnote (first on both lists it shares) would."""
+@pytest.mark.parametrize("fusion", ["scores", "ranks"])
+def test_a_footnote_counts_less_than_the_body_in_fusion(fusion):
+    """A footnote ranked first by keywords and a body passage ranked first by meaning, each by the same
+    margin: the body wins, where with equal weights the two tie."""
     keyword, semantic = [("note", 9.0), ("body", 8.0)], [("body", 0.9), ("note", 0.8)]
-    fused = S._fuse([(1.0, keyword), (1.0, semantic)], 15)
+    fused = S._fuse([(1.0, keyword), (1.0, semantic)], fusion, 15)
     assert fused[0][1] == fused[1][1]  # a tie, broken by name
-    assert [pid for pid, _ in S._fuse([(1.0, keyword), (1.0, semantic)], 15, {"note"}, 0.5)] == ["body", "note"]
+    assert [pid for pid, _ in S._fuse([(1.0, keyword), (1.0, semantic)], fusion, 15, {"note"}, 0.5)] == ["body",
+                                                                                                       "note"]
+
+
+# (keyword ranking, semantic ranking, first when fused by scores): each list's scores are stretched over
+# its own range, so a hair's breadth in meaning is decided by a clear lead in keywords, and a clear lead in
+# meaning is not overturned by a narrow one in keywords. Reciprocal ranks (1:4, rrf_k 15) see only the
+# order, and put "near" first in the first row.
+SCORE_FUSION = [
+    ([("words", 12.0), ("near", 3.0), ("far", 2.0)], [("near", 0.900), ("words", 0.899), ("far", 0.700)], "words"),
+    ([("words", 12.0), ("near", 11.9), ("far", 2.0)], [("near", 0.900), ("words", 0.750), ("far", 0.700)], "near"),
+    ([], [("near", 0.9), ("far", 0.8)], "near"),  # no keyword matched: meaning alone
+    ([("words", 5.0)], [("near", 0.9), ("words", 0.7)], "near"),  # one match counts at most its weight
+]
+
+
+@pytest.mark.parametrize("keyword, semantic, first", SCORE_FUSION)
+def test_score_fusion_weighs_how_far_ahead_a_passage_is(keyword, semantic, first):
+    lists = [(1.0, keyword), (4.0, semantic)]
+    assert S._fuse(lists, "scores", 15)[0][0] == first
+    if first == "words":
+        assert S._fuse(lists, "ranks", 15)[0][0] == "near"
+
+
+def test_an_unknown_fusion_is_a_rule_error():
+    from pipeline.rules import RuleError, parse, text
+    source = text("embedding.toml").replace('fusion = "scores"', 'fusion = "borda"')
+    with pytest.raises(RuleError, match="fusion: expected one of scores, ranks, found 'borda'"):
+        parse("embedding.toml", source)
 
 
 def test_a_passage_is_scored_by_its_best_sentence_in_the_index_and_in_a_scan(tmp_path):

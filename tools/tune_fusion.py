@@ -21,8 +21,15 @@ from pipeline.embed import Embedder
 from pipeline.index import SearchIndex
 from pipeline.store import connect
 
-GRID = {"rrf_k": [1, 5, 10, 15, 20, 60], "keyword_weight": [1.0],
-        "semantic_weight": [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0], "footnote_weight": [0.25, 0.5, 1.0]}
+GRID = {"fusion": ["scores", "ranks"], "rrf_k": [1, 5, 10, 15, 20, 60], "keyword_weight": [1.0],
+        "semantic_weight": [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0], "footnote_weight": [0.25, 0.5, 1.0]}
+
+
+def grid():
+    for values in itertools.product(*GRID.values()):
+        cfg = dict(zip(GRID, values))
+        if cfg["fusion"] == "ranks" or cfg["rrf_k"] == GRID["rrf_k"][0]:  # rrf_k counts for ranks only
+            yield cfg
 
 
 def fold(text: str) -> str:
@@ -70,7 +77,7 @@ def mrr(entries: list[dict], fuse) -> float:
 def modes(cfg: dict) -> dict:
     return {"keyword": lambda e: e["keyword"], "semantic": lambda e: e["semantic"],
             "hybrid": lambda e: S._fuse([(cfg["keyword_weight"], e["keyword"]), (cfg["semantic_weight"], e["semantic"])],
-                                        cfg["rrf_k"], e["notes"], cfg["footnote_weight"])}
+                                        cfg["fusion"], cfg["rrf_k"], e["notes"], cfg["footnote_weight"])}
 
 
 def main() -> None:
@@ -92,8 +99,7 @@ def main() -> None:
         print(f"  {name}: " + ", ".join(f"{m} {mrr(entries, f):.3f}" for m, f in modes(current).items()))
     single = [max(mrr(e, lambda x: x["keyword"]), mrr(e, lambda x: x["semantic"])) for _, e in tune]
     results = []
-    for values in itertools.product(*GRID.values()):
-        cfg = dict(zip(GRID, values))
+    for cfg in grid():
         scores = [mrr(e, modes(cfg)["hybrid"]) for _, e in tune]
         ahead = sum(h >= s - 1e-9 for h, s in zip(scores, single))
         results.append((ahead, sum(scores) / len(scores), cfg))
@@ -101,7 +107,8 @@ def main() -> None:
     print(f"best on {', '.join(n for n, _ in tune)} (sets where hybrid >= both single modes, mean hybrid MRR@10):")
     for ahead, score, cfg in results[:8]:
         per = ", ".join(f"{n} {mrr(e, modes(cfg)['hybrid']):.3f}" for n, e in sets)
-        print(f"  {ahead}/{len(tune)} {score:.3f}  {cfg}  [{per}]")
+        shown = {k: v for k, v in cfg.items() if k != "rrf_k" or cfg["fusion"] == "ranks"}
+        print(f"  {ahead}/{len(tune)} {score:.3f}  {shown}  [{per}]")
     best = modes(results[0][2])
     print("queries not first under the best setting (keyword, semantic, hybrid rank):")
     for name, entries in sets:
