@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from .dutch import ends_open
 from .errors import IngestError
-from .layout import HEADING, PAGE_FOOT, PAGE_NUMBER, RawFootnote, colophon, furniture_lines, mark, note_text
+from .layout import HEADING, PAGE_FOOT, PAGE_NUMBER, RawFootnote, colophon, furniture_lines, mark, note_text, printed
 
 LETTERHEAD_LABEL = re.compile(
     r"^(Datum|Betreft|Kenmerk|Ons kenmerk|Uw kenmerk|Uw brief|Bijlage\(n\)|Bijlagen?|Bezoekadres|Postadres|"
@@ -165,10 +165,10 @@ def _markdown(text: str) -> TextLayout:
     def labelled(p: str) -> bool:
         return bool(LETTERHEAD_LABEL.match(_md_key(p.splitlines()[0]).lstrip("> ")))
 
-    def printed(p: str) -> bool:  # the colophon: furniture on its own
-        return all(colophon(ln) == len(ln) for ln in map(_md_plain, p.splitlines()) if ln.strip())
+    def printers(p: str) -> bool:  # colophon or masthead: furniture on its own
+        return all(printed(ln) for ln in map(_md_plain, p.splitlines()) if ln.strip())
 
-    furniture_like = [(repeated(p) or labelled(p) or printed(p)) and not SUP_NOTE.match(p) for p in paras]
+    furniture_like = [(repeated(p) or labelled(p) or printers(p)) and not SUP_NOTE.match(p) for p in paras]
     # Letterhead is a run of such paragraphs, or a lone labelled one ("Kenmerk" on later pages).
     is_furniture = [False] * len(paras)
     i = 0
@@ -176,7 +176,7 @@ def _markdown(text: str) -> TextLayout:
         j = i
         while j < len(paras) and furniture_like[j]:
             j += 1
-        if j - i >= 2 or (j - i == 1 and (labelled(paras[i]) or printed(paras[i]))):
+        if j - i >= 2 or (j - i == 1 and (labelled(paras[i]) or printers(paras[i]))):
             for k in range(i, j):
                 is_furniture[k] = True
         i = max(j, i + 1)

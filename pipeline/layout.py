@@ -40,6 +40,16 @@ _PRINTED = (r"(?:kst|ah-tk|h-tk|blg|stcrt|stb)-[\w-]*\d|ISSN\s+\d{4}\s*-\s*\d{3}
 _STUK_FOOT = r"(?:Tweede|Eerste)\s+Kamer,\s+vergaderjaar\s+\d{4}\s?[–-]\s?\d{4},\s+\d{2}\s?\d{3}(?:[ -][A-Z0-9]{1,6})?,\s+nr\.\s+\d+(?:\s+\d{1,4})?"
 COLOPHON = re.compile(rf"[ \t]*(?:(?:{_PRINTED}|{_STUK_FOOT})[ \t]*)+")
 PRINTED = re.compile(_PRINTED)
+# The masthead of a printed paper's first page, lines of their own that would head every passage: the house
+# (its logo's "2" glued on by some converters), and the Aanhangsel's "Vergaderjaar 2023–2024 Aanhangsel van de
+# Handelingen" and "Vragen gesteld door de leden der Kamer, met de daarop door de regering gegeven antwoorden"
+# (on one line or wrapped). Whole lines only: a sentence may open with the same words.
+MASTHEAD = re.compile(
+    r"\s*(?:(?:Tweede|Eerste)\s+Kamer\s+der\s+Staten-Generaal(?:\s?[12])?"
+    r"|Vergaderjaar\s+\d{4}\s?[–-]\s?\d{4}\s+Aanhangsel\s+van\s+de\s+Handelingen"
+    r"|Vragen\s+gesteld\s+door\s+de\s+leden\s+der\s+Kamer,(?:\s+met(?:\s+de(?:\s+daarop(?:\s+door(?:\s+de"
+    r"(?:\s+regering\s+gegeven\s+antwoorden)?)?)?)?)?)?"
+    r"|(?:(?:met\s+de\s+daarop\s+)?door\s+de\s+)?regering\s+gegeven\s+antwoorden)\s*")
 
 
 def colophon(line: str, foot: bool = False) -> int:
@@ -50,6 +60,11 @@ def colophon(line: str, foot: bool = False) -> int:
         return 0
     glued = m.end() < len(line) and not line[m.end() - 1].isspace()
     return m.end() if foot or glued or PRINTED.search(m.group()) else 0
+
+
+def printed(line: str, foot: bool = False) -> bool:
+    """The whole line is the printer's: colophon or masthead, furniture wherever it stands."""
+    return bool(line.strip()) and (colophon(line, foot) == len(line) or bool(MASTHEAD.fullmatch(line)))
 
 
 def mark(number: int | str) -> str:
@@ -110,17 +125,17 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
     """(page, line) of running headers, footers and page numbers.
 
     A line at a page edge is furniture when it is a page number or when the same
-    text, page numbers aside, stands at an edge of at least half of the pages; a colophon is furniture
-    wherever it stands."""
+    text, page numbers aside, stands at an edge of at least half of the pages; the printer's lines
+    (`printed`) are furniture wherever they stand."""
     edges = {(p, i) for p, lines in enumerate(pages)
              for i in [*range(min(EDGE, len(lines))), *range(max(0, len(lines) - EDGE), len(lines))]}
     per_page: Counter = Counter()
     for p in range(len(pages)):
         per_page.update(set().union(*[_furniture_keys(pages[q][i], q) for q, i in edges if q == p]))
     need = max(2, (len(pages) + 1) // 2)
-    printed = {(p, i) for p, lines in enumerate(pages) for i, line in enumerate(lines)
-               if line.strip() and colophon(line, i >= len(lines) - EDGE) == len(line)}
-    return printed | {(p, i) for p, i in edges if PAGE_NUMBER.match(pages[p][i]) or PAGE_FOOT.search(pages[p][i]) or (
+    own = {(p, i) for p, lines in enumerate(pages) for i, line in enumerate(lines)
+           if printed(line, i >= len(lines) - EDGE)}
+    return own | {(p, i) for p, i in edges if PAGE_NUMBER.match(pages[p][i]) or PAGE_FOOT.search(pages[p][i]) or (
         len(pages) > 1 and any(per_page[k] >= need for k in _furniture_keys(pages[p][i], p)))}
 
 
@@ -169,6 +184,12 @@ def _is_heading(text: str) -> bool:
     return not BULLET.match(plain) and not plain.startswith("Geachte")
 
 
+def _names(text: str) -> bool:
+    """A heading names its section in words: a bold line of numbers alone ("1481", "36 200 IX", "Nr. 309")
+    is the paper's number in its masthead."""
+    return bool(re.search(r"[^\W\d_]{3}", unmarked(text)))
+
+
 def _ends_paragraph(text: str) -> bool:
     return bool(TERMINAL.search(unmarked(text)))
 
@@ -203,7 +224,7 @@ def assemble(body: str, raw_notes: list[RawFootnote]) -> tuple[str, list[Block],
         joined = join_lines(lines, vocab).strip()
         # a short question under a heading ("Vraag 4" / "Om hoeveel bedrijven gaat het?") is what is asked
         asked = bool(blocks) and blocks[-1].kind == "heading" and unmarked(joined).rstrip().endswith("?")
-        kind = "heading" if heading or (_is_heading(joined) and not asked) else "paragraph"
+        kind = "heading" if (heading or (_is_heading(joined) and not asked)) and _names(joined) else "paragraph"
         if kind == "paragraph" and BULLET.match(unmarked(joined)):
             kind = "list_item"
             joined = GLYPH_BULLET.sub("", joined, count=1)

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.compounds import rejoin
 from pipeline.extract_text import parse
-from pipeline.layout import assemble
+from pipeline.layout import HEADING, assemble
 
 HEADER = "Ministerie van Infrastructuur en Waterstaat"
 P1 = ["Geachte voorzitter,",
@@ -268,3 +268,41 @@ def test_a_field_of_a_decision_lists_item_is_no_heading(field):
     _, blocks, _ = assemble(lay.body, lay.notes)
     kinds = {b.text: b.kind for b in blocks}
     assert kinds[field] == "paragraph"
+
+
+@pytest.mark.parametrize("number", ["1481", "36 200 IX", "Nr. 309", "29 984"])
+@pytest.mark.parametrize("explicit", [True, False])  # set bold in a PDF or "###" in markdown, or a short line
+def test_a_papers_number_in_its_masthead_is_no_heading(number, explicit):
+    """The paper's number names no section: the passages under it would all carry it as their heading."""
+    body = "\n\n".join(["Tweede Kamer der Staten-Generaal", (HEADING if explicit else "") + number,
+                         "Vragen van het lid Van Dam (CDA) aan de minister van Infrastructuur en Waterstaat over de "
+                         "sluiting van de brug bij Zaltbommel (ingezonden 3 maart 2025).",
+                         HEADING + "Vraag 1", "Bent u bekend met het bericht over de sluiting?"])
+    _, blocks, _ = assemble(body, [])
+    assert {b.text: b.kind for b in blocks}[number] == "paragraph"
+    assert "Vraag 1" in [b.text for b in blocks if b.kind == "heading"]
+
+
+# The masthead of an Aanhangsel as converters write it: on lines of their own, the phrase on one line or
+# wrapped, in markdown bold; then a body sentence that opens with the masthead's last words.
+ANSWER_MASTHEADS = [
+    ["Tweede Kamer der Staten-Generaal", "Vergaderjaar 2024–2025 Aanhangsel van de Handelingen",
+     "Vragen gesteld door de leden der Kamer, met de daarop door de regering gegeven antwoorden"],
+    ["Tweede Kamer der Staten-Generaal2", "Vergaderjaar 2024–2025  Aanhangsel van de Handelingen",
+     "Vragen gesteld door de leden der Kamer, met de daarop door de", "regering gegeven antwoorden"],
+    ["#### Vergaderjaar 2024–2025 Aanhangsel van de Handelingen", "",
+     "**Vragen gesteld door de leden der Kamer, met de daarop door de**", "**regering gegeven antwoorden**"],
+]
+
+
+@pytest.mark.parametrize("masthead", ANSWER_MASTHEADS)
+def test_an_aanhangsels_masthead_is_furniture_and_heads_no_passage(tmp_path, masthead):
+    lines = [*masthead, "", "2417", "", "Vragen van het lid Van Dam (CDA) aan de minister van Infrastructuur en",
+             "Waterstaat over de sluiting van de brug bij Zaltbommel (ingezonden 3 maart 2025).", "",
+             "Vraag 1", "", "Kent u de door de minister in het overleg van maart genoemde en door de",
+             "regering gegeven antwoorden over de brug?", "", "Antwoord 1", "", "Ja."]
+    doc = _read(tmp_path, lines, "antwoord.txt")
+    assert doc.meta.doc_type == "antwoord kamervragen"
+    assert not any(s in doc.text for s in ("Staten-Generaal", "Vergaderjaar", "leden der Kamer"))
+    assert "door de regering gegeven antwoorden over de brug?" in doc.text  # the sentence stays whole
+    assert not any(b.kind == "heading" and not b.text.startswith(("Vraag", "Antwoord")) for b in doc.blocks)
