@@ -41,12 +41,13 @@ _STUK_FOOT = r"(?:Tweede|Eerste)\s+Kamer,\s+vergaderjaar\s+\d{4}\s?[–-]\s?\d{4
 COLOPHON = re.compile(rf"[ \t]*(?:(?:{_PRINTED}|{_STUK_FOOT})[ \t]*)+")
 PRINTED = re.compile(_PRINTED)
 # The masthead of a printed paper's first page, lines of their own that would head every passage: the house
-# (its logo's "2" glued on by some converters), and the Aanhangsel's "Vergaderjaar 2023–2024 Aanhangsel van de
-# Handelingen" and "Vragen gesteld door de leden der Kamer, met de daarop door de regering gegeven antwoorden"
-# (on one line or wrapped). Whole lines only: a sentence may open with the same words.
+# (its logo's "2" glued on by some converters), the year ("Vergaderjaar 2023–2024"), and the Aanhangsel's
+# "Vergaderjaar 2023–2024 Aanhangsel van de Handelingen" and "Vragen gesteld door de leden der Kamer, met de
+# daarop door de regering gegeven antwoorden" (on one line or wrapped). Whole lines only: a sentence may open
+# with the same words.
 MASTHEAD = re.compile(
     r"\s*(?:(?:Tweede|Eerste)\s+Kamer\s+der\s+Staten-Generaal(?:\s?[12])?"
-    r"|Vergaderjaar\s+\d{4}\s?[–-]\s?\d{4}\s+Aanhangsel\s+van\s+de\s+Handelingen"
+    r"|Vergaderjaar\s+\d{4}\s?[–-]\s?\d{4}(?:\s+Aanhangsel\s+van\s+de\s+Handelingen)?"
     r"|Vragen\s+gesteld\s+door\s+de\s+leden\s+der\s+Kamer,(?:\s+met(?:\s+de(?:\s+daarop(?:\s+door(?:\s+de"
     r"(?:\s+regering\s+gegeven\s+antwoorden)?)?)?)?)?)?"
     r"|(?:(?:met\s+de\s+daarop\s+)?door\s+de\s+)?regering\s+gegeven\s+antwoorden)\s*")

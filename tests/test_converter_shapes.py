@@ -306,3 +306,11 @@ def test_an_aanhangsels_masthead_is_furniture_and_heads_no_passage(tmp_path, mas
     assert not any(s in doc.text for s in ("Staten-Generaal", "Vergaderjaar", "leden der Kamer"))
     assert "door de regering gegeven antwoorden over de brug?" in doc.text  # the sentence stays whole
     assert not any(b.kind == "heading" and not b.text.startswith(("Vraag", "Antwoord")) for b in doc.blocks)
+
+
+def test_a_kamerstuks_masthead_is_furniture_and_its_dossier_still_titles_it(tmp_path):
+    doc = _read(tmp_path, MOTION)
+    assert {"Tweede Kamer der Staten-Generaal", "Vergaderjaar 2024–2025"} <= {f.text for f in doc.furniture}
+    assert not any(b.kind == "heading" and ("Vergaderjaar" in b.text or "Staten-Generaal" in b.text)
+                   for b in doc.blocks)
+    assert doc.meta.doc_type == "motie" and "Waterbeleid" in doc.meta.title
