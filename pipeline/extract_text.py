@@ -216,8 +216,9 @@ def _markdown(text: str) -> TextLayout:
 
 
 def _md_as_pdf_text(text: str) -> str:
-    """Markdown to the pdf-text shape: "-----" rules are page breaks, "[3 ]" markers glued digits."""
-    text = re.sub(r"\[(\d{1,3})\s*\]", r"\1", text)
+    """Markdown to the pdf-text shape: "-----" rules are page breaks, "[3 ]" markers glued digits, and two
+    notes at one place ("[4 5 ]") digits glued to a comma ("4,5"), as a PDF's text reads."""
+    text = re.sub(r"\[(\d{1,3}(?:[ \t,]+\d{1,3})*)[ \t]*\]", lambda m: ",".join(re.findall(r"\d+", m.group(1))), text)
     text = "\n".join(_md_plain(re.sub(r"^\s*#{1,6}\s*", "", ln)) for ln in text.split("\n"))
     return re.sub(r"(?m)^[ \t]*-{5,}[ \t]*$", "\f", text)
 
@@ -253,10 +254,26 @@ def _marker(n: int, how: str) -> re.Pattern:
 
 
 MARKER_KINDS = ("glued", "spaced", "alone", "leading")
+# Where no such marker is found, a converter may have glued it to a year or an acronym ("(VTV) 20242 blijkt",
+# "review IZA9,") or set it after a year ("18 oktober 2021 6 is"). Dutch writes no amount as five digits
+# unbroken, so a year with digits glued on is taken; an acronym only when it stands alone elsewhere in the
+# paper ("IZA"), so that "COVID19" stays whole.
+WEAK_MARKERS = (r"(?<![\w-])(?:19|20)\d\d()({n})(?=[\s.,;:!?)\]]|$)",
+                r"(?<![\w-])([A-Z][A-Za-z]*[A-Z])({n})(?=[\s.,;:!?)\]]|$)",
+                r"(?<![\w-])(?:19|20)\d\d()([ \t]{n})(?=[ \t]+[a-zà-ÿ])")
+
+
+def _weak_marker(page: str, text: str, n: int, start: int) -> re.Match | None:
+    """The first weak marker of note `n` after `start`: the match of its digits (with the space before)."""
+    for pattern in WEAK_MARKERS:
+        for m in re.compile(pattern.format(n=n)).finditer(page, start):
+            if not m.group(1) or re.search(rf"(?<![\w-]){re.escape(m.group(1))}(?![\w-])", text):
+                return re.compile(re.escape(m.group(2))).match(page, m.start(2))
+    return None
 
 
 def _has_marker(text: str, n: int) -> bool:
-    return any(_marker(n, how).search(text) for how in MARKER_KINDS)
+    return any(_marker(n, how).search(text) for how in MARKER_KINDS) or _weak_marker(text, text, n, 0) is not None
 
 
 def _split_pages(text: str) -> tuple[list[list[str]], bool]:
@@ -451,7 +468,8 @@ def _mark_markers(body: str, notes: list[RawFootnote]) -> str:
             found = [next((m for m in _marker(note.number, how).finditer(pages[p], pos.get(p, 0))
                            if not _no_marker(pages[p], m)), None) for how in MARKER_KINDS]
             # a glued digit wins; of the weaker kinds the first ("?" / "1" / "Antwoord 1" before "bijlage 1")
-            found = found[0] or min((m for m in found[1:] if m), key=lambda m: m.start(), default=None)
+            found = found[0] or min((m for m in found[1:] if m), key=lambda m: m.start(), default=None) \
+                or _weak_marker(pages[p], body, note.number, pos.get(p, 0))
             if found:
                 s, e = found.start(), found.end()
                 pages[p] = pages[p][:s] + mark(note.number) + pages[p][e:]

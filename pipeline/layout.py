@@ -19,6 +19,8 @@ from .model import Block, Footnote
 
 MARK_OPEN, MARK_CLOSE, HEADING = "\ue000", "\ue001", "\ue002"
 MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
+# the comma between two notes' markers at one place ("… verklaring.4, 5 De NZa"): no word of the sentence
+BETWEEN_MARKS = re.compile(f"(?<={MARK_CLOSE})[ \t]*,[ \t]*(?={MARK_OPEN})")
 
 BULLET = re.compile(r"^\s*(?:[·•▪●◦‒–\-*]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 GLYPH_BULLET = re.compile(r"^\s*[·•▪●◦‒–\-*]\s+")
@@ -222,7 +224,7 @@ def assemble(body: str, raw_notes: list[RawFootnote]) -> tuple[str, list[Block],
     anchors: dict[int, int] = {}
     offset = 0
     for page_no, lines, heading in paras:
-        joined = join_lines(lines, vocab).strip()
+        joined = BETWEEN_MARKS.sub("", join_lines(lines, vocab).strip())
         # a short question under a heading ("Vraag 4" / "Om hoeveel bedrijven gaat het?") is what is asked
         asked = bool(blocks) and blocks[-1].kind == "heading" and unmarked(joined).rstrip().endswith("?")
         kind = "heading" if (heading or (_is_heading(joined) and not asked)) and _names(joined) else "paragraph"

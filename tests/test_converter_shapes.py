@@ -314,3 +314,41 @@ def test_a_kamerstuks_masthead_is_furniture_and_its_dossier_still_titles_it(tmp_
     assert not any(b.kind == "heading" and ("Vergaderjaar" in b.text or "Staten-Generaal" in b.text)
                    for b in doc.blocks)
     assert doc.meta.doc_type == "motie" and "Waterbeleid" in doc.meta.title
+
+
+# (the letter's text as a converter wrote it, what the body reads, the notes anchored): a marker glued to a
+# year or to an acronym the paper also writes alone, or set after a year, is found where no plain one is;
+# an acronym with a digit that stands nowhere alone ("HB2") keeps it.
+WEAK = [
+    ({"commissiedebat1 stuur": "commissiedebat van 12 juni 20241 stuur"}, "12 juni 2024 stuur", {1, 2, 3}),
+    ({"Bakker c.s.2 Ook": "het HWBP2 Ook", "De waterschappen ronden": "De waterschappen van het HWBP ronden"},
+     "het HWBP Ook", {1, 2, 3}),
+    ({"hiermee als afgedaan.3 Over": "hiermee sinds 2025 3 als afgedaan. Over"}, "sinds 2025 als afgedaan.",
+     {1, 2, 3}),
+    ({"Bakker c.s.2 Ook": "Bakker c.s. volgens de HB2 norm. Ook"}, "volgens de HB2 norm.", {1, 3}),
+]
+
+
+@pytest.mark.parametrize("changes, reads, anchored", WEAK)
+def test_a_marker_glued_to_a_year_or_acronym_is_found_where_no_plain_one_is(changes, reads, anchored):
+    text = letter()
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new)
+    lay = parse(text)
+    body, _, notes = assemble(lay.body, lay.notes)
+    assert reads in body
+    assert {n.number for n in notes if n.anchor is not None} == anchored
+
+
+@pytest.mark.parametrize("group", ["[2 3 ]", "[2, 3]", "[2,3 ]"])
+def test_two_notes_at_one_place_in_markdown_are_both_anchored_there(tmp_path, group):
+    lines = ["#### Vergaderjaar 2024–2025 Aanhangsel van de Handelingen", "", "### 2417", "",
+             "**Vraag 1**", "", "Kent u het bericht over de sluis?[1 ]", "", "**Antwoord 1**", "",
+             f"Ja. De regels staan in de waterwet en de beleidsregel.{group} Verder is het beheerplan bekend.", "",
+             "1 NOS, 2 oktober 2024, «Sluis bij Terneuzen dicht».", "2 Waterwet, artikel 5.",
+             "3 Beleidsregel sluizen 2022."]
+    doc = _read(tmp_path, lines, "antwoord.txt")
+    assert "de beleidsregel. Verder is het beheerplan" in doc.text
+    at = {n.number: n.anchor for n in doc.footnotes}
+    assert at[2] == at[3] == doc.text.index(" Verder")
