@@ -85,8 +85,9 @@ def test_conservation_on_every_shared_document(folder):
         gold = json.loads((gold_dir / (path.name.rsplit(".", 1)[0] + ".gold.json")).read_text(encoding="utf-8"))
         want = {g["n"]: g["text"] for g in gold["footnotes"]}
         for note in doc.footnotes:
-            # no note longer than its gold text by more than a sentence
+            # no note longer than its gold text by more than a sentence, and each anchored at its marker
             assert len(note.text) <= len(want.get(note.number, "")) + 200, (path.name, note.number, note.text[:200])
+            assert note.anchor is not None, (path.name, note.number)
 
 
 def test_metadata(total):
@@ -102,3 +103,10 @@ def test_real_pdfs_have_no_furniture_in_the_body(pdf):
         assert not re.fullmatch(r"(pagina\s+)?\d{1,3}(\s+van\s+\d+)?", block.text.strip(), re.I)
     running = {f.text for f in doc.furniture if f.kind == "running"}
     assert not any(b.text.strip() in running for b in doc.blocks)
+
+
+@pytest.mark.parametrize("folder", ["real/answers", "real/answers-pdf"])
+def test_every_note_of_the_real_answers_is_anchored_at_its_marker(folder):
+    paths = [p for p in sorted((SHARED / folder).glob("*.*")) if p.suffix in (".txt", ".pdf")]
+    notes = [(p.name, n) for p in paths for n in extract(p).footnotes]
+    assert notes and all(n.anchor is not None for _, n in notes), [(f, n.number) for f, n in notes if n.anchor is None]
