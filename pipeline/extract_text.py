@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 
 from .dutch import ends_open
 from .errors import IngestError
-from .layout import HEADING, PAGE_FOOT, PAGE_NUMBER, RawFootnote, colophon, furniture_lines, mark, note_text, printed
+from .layout import (HEADING, PAGE_FOOT, PAGE_NUMBER, SIGNER, RawFootnote, colophon, furniture_lines, mark,
+                     note_text, printed)
 
 LETTERHEAD_LABEL = re.compile(
     r"^(Datum|Betreft|Kenmerk|Ons kenmerk|Uw kenmerk|Uw brief|Bijlage\(n\)|Bijlagen?|Bezoekadres|Postadres|"
@@ -501,6 +502,11 @@ def _paragraphs(lines: list[str]) -> str:
         return (len(ln) < 0.8 * width and ln[:1].isupper() and len(ln.split()) <= 12 and not ln.endswith("-")
                 and not re.search(r"[.!?:;,]$", ln) and not ends_open(ln))
 
+    def signed(i: int) -> bool:  # a signature ends with the name: on the role's line or the line under it
+        role = SIGNER.match(lines[i])
+        return bool(role and not lines[i].rstrip().endswith(",")) or bool(
+            i and SIGNER.match(lines[i - 1]) and lines[i - 1].rstrip().endswith(",") and not SIGNER.match(lines[i]))
+
     out: list[str] = []
     for i, ln in enumerate(lines):
         out.append(ln.strip())
@@ -511,6 +517,6 @@ def _paragraphs(lines: list[str]) -> str:
         ends = re.search(r"[.!?:]$", ln.strip())
         heading = heading_like(ln) and nxt[:1].isupper()
         out.append("\n\n" if (short and ends) or heading or not ln.strip() or (ends and heading_like(nxt))
-                   or SALUTATION.match(ln)
+                   or SALUTATION.match(ln) or signed(i)
                    else "\n")
     return "".join(out)

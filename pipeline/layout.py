@@ -176,6 +176,12 @@ def collapse(text: str) -> str:
 # "Volgcommissie(s): BuZa", "Besluit: Voor kennisgeving aangenomen", "Griffier: …": a field of a form (a decision
 # list's agenda item), not the heading of what follows
 FIELD = re.compile(r"^[A-Z][\w()./&-]*(?:\s[\w()./&-]+)?:\s+\S")
+# "Vastgesteld 30 oktober 2025", "Voorgesteld tijdens het Wetgevingsoverleg van …": the paper's date stamp
+STAMP = re.compile(r"^(?:Vastgesteld|Voorgesteld|Ontvangen|Ingezonden)\s+(?:\d|op\b|tijdens\b|in\b)")
+# "De voorzitter van de commissie, Hamstra", "De griffier van de commissie," / "Ter Veer", "De Minister van
+# Financiën,": who signs, and the name under it
+SIGNER = re.compile(r"^\s*(?:De|Het)\s+(?:[\w-]+\s+){0,2}?(?:voorzitter|(?:adjunct-)?griffier|minister"
+                    r"|staatssecretaris|minister-president)\b[^,]{0,80},", re.I)
 
 
 def _is_heading(text: str) -> bool:
@@ -187,10 +193,12 @@ def _is_heading(text: str) -> bool:
     return not BULLET.match(plain) and not plain.startswith("Geachte")
 
 
-def _names(text: str) -> bool:
-    """A heading names its section in words: a bold line of numbers alone ("1481", "36 200 IX", "Nr. 309")
-    is the paper's number in its masthead."""
-    return bool(re.search(r"[^\W\d_]{3}", unmarked(text)))
+def _may_head(text: str) -> bool:
+    """Whether a line, bold or not, may be a heading: one names its section in words, and the paper's number
+    in its masthead ("1481", "36 200 IX", "Nr. 309"), its date stamp and who signs it head nothing that
+    follows (a lijst van vragen's questions, a motion's text)."""
+    plain = unmarked(text).strip()
+    return bool(re.search(r"[^\W\d_]{3}", plain)) and not STAMP.match(plain) and not SIGNER.match(plain)
 
 
 def _ends_paragraph(text: str) -> bool:
@@ -227,7 +235,9 @@ def assemble(body: str, raw_notes: list[RawFootnote]) -> tuple[str, list[Block],
         joined = BETWEEN_MARKS.sub("", join_lines(lines, vocab).strip())
         # a short question under a heading ("Vraag 4" / "Om hoeveel bedrijven gaat het?") is what is asked
         asked = bool(blocks) and blocks[-1].kind == "heading" and unmarked(joined).rstrip().endswith("?")
-        kind = "heading" if (heading or (_is_heading(joined) and not asked)) and _names(joined) else "paragraph"
+        signed = bool(blocks) and bool(SIGNER.match(blocks[-1].text)) and blocks[-1].text.endswith(",")  # the name
+        kind = "heading" if ((heading or (_is_heading(joined) and not asked)) and _may_head(joined)
+                             and not signed) else "paragraph"
         if kind == "paragraph" and BULLET.match(unmarked(joined)):
             kind = "list_item"
             joined = GLYPH_BULLET.sub("", joined, count=1)

@@ -352,3 +352,33 @@ def test_two_notes_at_one_place_in_markdown_are_both_anchored_there(tmp_path, gr
     assert "de beleidsregel. Verder is het beheerplan" in doc.text
     at = {n.number: n.anchor for n in doc.footnotes}
     assert at[2] == at[3] == doc.text.index(" Verder")
+
+
+@pytest.mark.parametrize("signature", [
+    ["De voorzitter van de commissie, Hamstra", "De griffier van de commissie, Ter Veer"],
+    ["De voorzitter van de commissie,", "Hamstra", "De adjunct-griffier van de commissie,", "Ter Veer"],
+])
+def test_a_lijst_van_vragens_signature_heads_nothing_and_ends_before_the_first_question(signature):
+    lines = ["De vaste commissie voor Infrastructuur en Waterstaat heeft een aantal vragen voorgelegd aan de",
+             "Minister van Infrastructuur en Waterstaat over de begroting van het ministerie voor het jaar 2026.",
+             "De Minister heeft deze vragen beantwoord bij brief van 27 oktober 2025.", *signature, "1",
+             "Hoeveel sluizen worden in 2026 gerenoveerd, en welke liggen in Zeeland?",
+             "In 2026 worden vier sluizen gerenoveerd, waarvan twee in Zeeland. De planning staat in de bijlage.",
+             "2", "Wanneer is de renovatie van de sluis bij Terneuzen klaar?",
+             "De renovatie is naar verwachting in het voorjaar van 2027 klaar, zoals de aannemer heeft gemeld.",
+             "3", "Wat kost de renovatie van de vier sluizen samen, en uit welk fonds wordt zij betaald?",
+             "De renovatie kost samen 212 miljoen euro en wordt uit het Mobiliteitsfonds betaald."]
+    lay = parse("\n".join(lines))
+    _, blocks, _ = assemble(lay.body, lay.notes)
+    assert not [b.text for b in blocks if b.kind == "heading" and ("commissie" in b.text or b.text == "Hamstra")]
+    assert any(b.text.startswith("1 Hoeveel sluizen") for b in blocks)
+    assert any(b.text.endswith("Ter Veer") for b in blocks)
+
+
+@pytest.mark.parametrize("stamp", ["Vastgesteld 30 oktober 2025", "Voorgesteld 12 maart 2025", "Ontvangen 3 april 2025",
+                                   "Voorgesteld tijdens het Wetgevingsoverleg van 12 februari 2024"])
+def test_a_papers_date_stamp_heads_nothing(stamp):
+    body = "\n\n".join(["27 625 Waterbeleid", stamp, "De Kamer, gehoord de beraadslaging, verzoekt de regering de "
+                        "Kamer jaarlijks over de voortgang van de dijkversterkingen te informeren."])
+    _, blocks, _ = assemble(body, [])
+    assert {b.text: b.kind for b in blocks}[stamp] == "paragraph"
