@@ -283,8 +283,8 @@ class SearchIndex:
     def passage_id(self, row: int) -> str:
         return self.fields(row, 1)[0]
 
-    def is_footnote(self, row: int) -> bool:
-        return self.fields(row, PASSAGE_FIELDS.index("kind") + 1)[-1] == "footnote"
+    def kind(self, row: int) -> str:
+        return self.fields(row, PASSAGE_FIELDS.index("kind") + 1)[-1]
 
     def allowed(self, con: duckdb.DuckDBPyConnection, date_from: dt.date | None = None,
                 date_to: dt.date | None = None, doc_type: str | None = None,

@@ -228,7 +228,7 @@ class Passage:
     text: str
     start: int
     end: int
-    kind: str = "body"  # body | footnote
+    kind: str = "body"  # body | preamble | footnote
     footnote: int | None = None  # the footnote's number, for a footnote passage
     anchor_seq: int | None = None  # for a footnote passage: the body passage that holds its marker
     glossary: str = ""  # "AZWA: Aanvullend Zorg- en Welzijnsakkoord" for acronyms defined elsewhere in the document

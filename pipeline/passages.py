@@ -4,7 +4,8 @@ A passage never crosses a heading; a paragraph longer than the limit is split
 at sentence ends. In a paper of questions and answers a passage starts where the
 Kamer asks, and the heading that opens the answer ("Antwoord 3") does not end it:
 a question and its answer are one passage. Footnotes are passages of their own,
-kept out of the body and linked to the body passage that holds their marker.
+kept out of the body and linked to the body passage that holds their marker. The text before the
+first question of answers to Kamervragen (who asked whom, when) is the paper's preamble.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Callable
 from .acronyms import definitions, expansions, known
 from .compounds import expand
 from .model import BlockKind, Document, Passage
-from .voice import kamer_turns, labels_answer
+from .voice import has_preamble, kamer_turns, labels_answer
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'‘“(])")
 PARAGRAPH = re.compile(r"\n\s*\n")
@@ -124,6 +125,10 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                 group.append((text, at, at + len(text), block.page))
     flush()
     body = list(passages)
+    if asks and has_preamble(doc.meta.doc_type):
+        for p in body:
+            if p.end <= asks[0]:
+                p.kind = "preamble"
     for note in doc.footnotes:
         citing = next((p.seq for p in body if note.anchor is not None and p.start <= note.anchor <= p.end), None)
         passages.append(Passage(len(passages), note.page, f"Voetnoot {note.number}", note.text, note.anchor or 0,

@@ -126,8 +126,8 @@ def _citing(con, ids: list[str], filt: str, args: list, k: int) -> list[tuple[st
         LEFT JOIN footnotes f ON f.doc_id = c.doc_id AND f.number = c.footnote
         JOIN documents d ON d.doc_id = p.doc_id
         WHERE c.citation_id IN ({q}) AND {filt} AND (
-            (c.footnote IS NULL AND p.kind = 'body' AND c.char_start >= p.char_start AND c.char_start < p.char_end)
-            OR (c.footnote IS NOT NULL AND p.kind = 'body' AND f.anchor >= p.char_start AND f.anchor <= p.char_end)
+            (c.footnote IS NULL AND p.kind <> 'footnote' AND c.char_start >= p.char_start AND c.char_start < p.char_end)
+            OR (c.footnote IS NOT NULL AND p.kind <> 'footnote' AND f.anchor >= p.char_start AND f.anchor <= p.char_end)
             OR (c.footnote IS NOT NULL AND p.footnote = c.footnote))
         ORDER BY in_note, p.passage_id LIMIT ?"""
     return [(pid, score) for pid, score, _, _ in con.execute(sql, [*ids, *args, k]).fetchall()]
@@ -222,14 +222,20 @@ def _shares(ranked: list[tuple[str, float]], fusion: str, rrf_k: int) -> list[tu
 
 
 def _fuse(lists: list[tuple[float, list[tuple[str, float]]]], fusion: str, rrf_k: int,
-          notes: set[str] = frozenset(), note_weight: float = 1.0) -> list[tuple[str, float]]:
-    """The weighted sum of the rankings' shares (`_shares`); the passages in `notes` (footnotes) count
-    `note_weight` times."""
+          damped: dict[str, float] | None = None) -> list[tuple[str, float]]:
+    """The weighted sum of the rankings' shares (`_shares`); a passage in `damped` (a footnote, a preamble)
+    counts that many times."""
+    damped = damped or {}
     scores: dict[str, float] = {}
     for weight, ranked in lists:
         for pid, share in _shares(ranked, fusion, rrf_k):
-            scores[pid] = scores.get(pid, 0.0) + weight * (note_weight if pid in notes else 1.0) * share
+            scores[pid] = scores.get(pid, 0.0) + weight * damped.get(pid, 1.0) * share
     return sorted(scores.items(), key=lambda x: (-x[1], x[0]))
+
+
+def damping(cfg: dict) -> dict[str, float]:
+    """How much a passage of each kind that is no part of the paper's argument counts in hybrid search."""
+    return {"footnote": cfg["footnote_weight"], "preamble": cfg["preamble_weight"]}
 
 
 def query_terms(query: str) -> list[str]:
@@ -328,8 +334,9 @@ def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", lim
             ranked = sem
         else:
             lists = [(cfg["keyword_weight"], named(scoring.result())), (cfg["semantic_weight"], sem)]
-            notes = {pid for pid, row in rows.items() if found.is_footnote(row)}
-            ranked = _fuse(lists, cfg["fusion"], cfg["rrf_k"], notes, cfg["footnote_weight"])
+            weights = damping(cfg)
+            damped = {pid: weights[kind] for pid, row in rows.items() if (kind := found.kind(row)) in weights}
+            ranked = _fuse(lists, cfg["fusion"], cfg["rrf_k"], damped)
     seen = {pid for pid, _ in exact}
     ranked = [(pid, 1.0 + s) for pid, s in exact] + [(pid, s) for pid, s in ranked if pid not in seen]
     ranked = ranked[:2 * limit]

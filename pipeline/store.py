@@ -366,7 +366,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> No
 
 def _passage_at(passages: list[Passage], offset: int) -> int | None:
     for p in passages:
-        if p.kind == "body" and p.start <= offset < p.end:
+        if p.kind != "footnote" and p.start <= offset < p.end:
             return p.seq
     return None
 

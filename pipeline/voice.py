@@ -60,6 +60,12 @@ def kamer_turns(blocks: list[Block], doc_type: str) -> list[tuple[int, int]]:
     return turns
 
 
+def has_preamble(doc_type: str) -> bool:
+    """Whether the text before a paper's first question is its front matter ("Vragen van het lid … aan de
+    Minister …, ingezonden …; Antwoord van …, ontvangen …"), not an answer."""
+    return rules()[2].get(doc_type, {}).get("preamble", False)
+
+
 def labels_answer(text: str) -> bool:
     """Whether a heading names the government's answer: "Antwoord 3", "Antwoord op vraag 3:", or the label
     glued to page furniture ("Aanhangsel 2Antwoord 7"); "II Reactie van de minister" is a section heading."""

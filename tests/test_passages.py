@@ -48,6 +48,20 @@ def test_a_question_and_its_answer_are_one_passage(tmp_path, shape):
     assert [doc.text[s:e].count("?") for s, e in turns] == [1] * len(PAIRS), turns
 
 
+@pytest.mark.parametrize("shape", ["headings", "inline", "one-line", "glued-footer"])
+def test_who_asked_whom_is_the_preamble_of_answers_to_kamervragen(tmp_path, shape):
+    """The text before the first question names who asked, whom, and when: the paper's preamble, which
+    hybrid search counts less (it repeats the title every passage carries); no question is in it."""
+    path = tmp_path / "aanhangsel.txt"
+    path.write_text(paper(shape), encoding="utf-8")
+    passages = make_passages(extract(path), lambda t: len(t.split()) * 3 // 2, 384)
+    preamble = [p for p in passages if p.kind == "preamble"]
+    assert preamble and all(p.seq < min(b.seq for b in passages if b.kind == "body") for p in preamble)
+    held = " ".join(p.text for p in preamble)
+    assert "(ingezonden 3 maart 2025)" in held and "(ontvangen 2 april 2025)" in held
+    assert not any(q in held or a.split(". ")[0] in held for q, a in PAIRS), held
+
+
 def test_a_letters_headings_still_end_passages(tmp_path):
     path = tmp_path / "brief.txt"
     path.write_text("Geachte voorzitter,\n\nMet deze brief informeer ik u over het zoetwaterbeleid.\n\n"
@@ -98,7 +112,9 @@ def test_a_lijst_van_vragen_answers_in_the_ministers_voice(tmp_path, shape):
     turns = kamer_turns(doc.blocks, doc.meta.doc_type)
     assert not any(a.split(". ")[0] in doc.text[s:e] for s, e in turns for _, a in LIJST), turns
     assert all(any(q.split("?")[0] in doc.text[s:e] for s, e in turns) for q, _ in LIJST)
-    body = [p for p in make_passages(doc, lambda t: len(t.split()) * 3 // 2, 384) if p.kind == "body"]
+    passages = make_passages(doc, lambda t: len(t.split()) * 3 // 2, 384)
+    assert {p.kind for p in passages} == {"body"}  # its introduction is the committee's text, no preamble
+    body = [p for p in passages if p.kind == "body"]
     for q, a in LIJST:
         assert [a.split(". ")[0] in p.text for p in body if q.split("?")[0] in p.text] == [True], [p.text for p in body]
     from pipeline.segment import analyse
@@ -164,3 +180,17 @@ def test_a_known_acronym_is_indexed_with_its_long_form_and_a_papers_own_definiti
     body = next(p for p in make_passages(extract(path), count, 384) if "UWV" in p.text)
     assert "Uitvoeringsinstituut Werknemersverzekeringen" in body.terms and "Openbaar" not in body.terms
     assert body.glossary == "" and "Uitvoeringsinstituut" not in body.embed_text  # the encoder knows it; OM is in the text
+
+
+@pytest.mark.parametrize("name, preamble", [
+    ("2025-05-28_antwoorden-kamervragen-gemalen.pdf", True),
+    ("2025-04-03_nota-naar-aanleiding-van-het-verslag-waterwet.txt", False),  # the government's own introduction
+    ("2025-05-22_verslag-schriftelijk-overleg-drinkwater.txt", False),
+    ("2024-06-20_lerarentekort-voortgang.txt", False),
+])
+def test_only_answers_to_kamervragen_have_a_preamble(name, preamble):
+    passages = make_passages(extract(CORPUS / name), lambda t: len(t.split()) * 3 // 2, 384)
+    front = [p.text for p in passages if p.kind == "preamble"]
+    assert bool(front) == preamble, front
+    if preamble:
+        assert all("?" not in t for t in front) and "Vragen van het lid" in front[0], front

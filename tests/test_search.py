@@ -288,14 +288,16 @@ def test_our_query_set_ranks_as_the_readme_says(corpus_db):
 
 
 @pytest.mark.parametrize("fusion", ["scores", "ranks"])
-def test_a_footnote_counts_less_than_the_body_in_fusion(fusion):
-    """A footnote ranked first by keywords and a body passage ranked first by meaning, each by the same
-    margin: the body wins, where with equal weights the two tie."""
-    keyword, semantic = [("note", 9.0), ("body", 8.0)], [("body", 0.9), ("note", 0.8)]
+@pytest.mark.parametrize("kind", ["footnote", "preamble"])
+def test_a_footnote_or_preamble_counts_less_than_the_body_in_fusion(fusion, kind):
+    """A footnote (or a preamble) ranked first by keywords and a body passage ranked first by meaning,
+    each by the same margin: the body wins, where with equal weights the two tie."""
+    keyword, semantic = [("aside", 9.0), ("body", 8.0)], [("body", 0.9), ("aside", 0.8)]
     fused = S._fuse([(1.0, keyword), (1.0, semantic)], fusion, 15)
     assert fused[0][1] == fused[1][1]  # a tie, broken by name
-    assert [pid for pid, _ in S._fuse([(1.0, keyword), (1.0, semantic)], fusion, 15, {"note"}, 0.5)] == ["body",
-                                                                                                       "note"]
+    damped = {"aside": S.damping(S.settings())[kind]}
+    assert damped["aside"] < 1
+    assert [pid for pid, _ in S._fuse([(1.0, keyword), (1.0, semantic)], fusion, 15, damped)] == ["body", "aside"]
 
 
 # (keyword ranking, semantic ranking, first when fused by scores): each list's scores are stretched over

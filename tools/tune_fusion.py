@@ -22,7 +22,8 @@ from pipeline.index import SearchIndex
 from pipeline.store import connect
 
 GRID = {"fusion": ["scores", "ranks"], "rrf_k": [1, 5, 10, 15, 20, 60], "keyword_weight": [1.0],
-        "semantic_weight": [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0], "footnote_weight": [0.25, 0.5, 1.0]}
+        "semantic_weight": [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0], "footnote_weight": [0.25, 0.5, 1.0],
+        "preamble_weight": [0.25, 0.5, 1.0]}
 
 
 def grid():
@@ -46,7 +47,7 @@ def lists(db: str, queries: list[dict], depth: int) -> list[dict]:
     vectors = emb.encode([q["query"] for q in queries], kind="query")
     rows = con.execute("SELECT p.passage_id, d.source_path, p.text FROM passages p JOIN documents d USING (doc_id)")
     passages = {pid: (Path(src).name, fold(text)) for pid, src, text in rows.fetchall()}
-    notes = {pid for (pid,) in con.execute("SELECT passage_id FROM passages WHERE kind = 'footnote'").fetchall()}
+    kinds = dict(con.execute("SELECT passage_id, kind FROM passages WHERE kind <> 'body'").fetchall())
 
     def named(ranked: list[tuple[int, float]]) -> list[tuple[str, float]]:
         return [(found.passage_id(row), score) for row, score in ranked]
@@ -56,7 +57,7 @@ def lists(db: str, queries: list[dict], depth: int) -> list[dict]:
         ids = S.citation_ids(q["query"])
         relevant = {pid for pid, (name, text) in passages.items()
                     if any(name == r["doc"] and fold(r["contains"]) in text for r in q["relevant"])}
-        out.append({"query": q["query"], "relevant": relevant, "notes": notes,
+        out.append({"query": q["query"], "relevant": relevant, "kinds": kinds,
                     "exact": S._citing(con, ids, "TRUE", [], depth) if ids else [],
                     "keyword": named(S._keyword(found, S._terms(con, q["query"], found), depth, every)),
                     "semantic": named(found.nearest(vec, depth, every))})
@@ -75,9 +76,14 @@ def mrr(entries: list[dict], fuse) -> float:
 
 
 def modes(cfg: dict) -> dict:
-    return {"keyword": lambda e: e["keyword"], "semantic": lambda e: e["semantic"],
-            "hybrid": lambda e: S._fuse([(cfg["keyword_weight"], e["keyword"]), (cfg["semantic_weight"], e["semantic"])],
-                                        cfg["fusion"], cfg["rrf_k"], e["notes"], cfg["footnote_weight"])}
+    weights = S.damping(cfg)
+
+    def hybrid(e: dict) -> list[tuple[str, float]]:
+        damped = {pid: weights[kind] for pid, kind in e["kinds"].items() if kind in weights}
+        return S._fuse([(cfg["keyword_weight"], e["keyword"]), (cfg["semantic_weight"], e["semantic"])],
+                       cfg["fusion"], cfg["rrf_k"], damped)
+
+    return {"keyword": lambda e: e["keyword"], "semantic": lambda e: e["semantic"], "hybrid": hybrid}
 
 
 def main() -> None:
