@@ -36,6 +36,23 @@ def test_a_citation_id_finds_the_passages_that_cite_it(con, embedder, query):
     assert hits and "Van der Graaf" in hits[0].text
 
 
+def test_a_citation_in_a_preamble_finds_the_preamble(tmp_path):
+    """The zaak number of answers to Kamervragen stands in their preamble, a passage of its own kind."""
+    f = tmp_path / "aanhangsel.txt"
+    f.write_text("Aanhangsel van de Handelingen\n\nVragen van het lid Veenstra (CDA) aan de Minister van Infrastructuur "
+                 "en Waterstaat over de verzilting van polders (2025Z04417, ingezonden 3 maart 2025).\n\nAntwoord van "
+                 "Minister Dijkhuizen (Infrastructuur en Waterstaat) (ontvangen 2 april 2025).\n\nVraag 1\n\nHoeveel innamepunten lagen stil?"
+                 "\n\nAntwoord 1\n\nVier innamepunten langs de Lek lagen samen 23 dagen stil.\n", encoding="utf-8")
+    db = tmp_path / "k.duckdb"
+    run_batch([f], db, CountingEmbedder())
+    con = store.connect(db, read_only=True)
+    preamble = con.execute("SELECT passage_id FROM passages WHERE kind = 'preamble'").fetchall()
+    assert [pid for pid, _ in S._citing(con, ["2025Z04417"], "TRUE", [], 5)] == [pid for (pid,) in preamble]
+    hits = search(con, "2025Z04417", mode="keyword", limit=3)
+    assert hits and hits[0].kind == "preamble" and "(2025Z04417" in hits[0].text
+    con.close()
+
+
 @pytest.mark.parametrize("query, ids", [
     ("31765-884", ["31765-884"]), ("Kst. 31 765, nr. 884", ["31765-884"]), ("tz202412-36", ["TZ202412-036"]),
     ("2024Z16781", ["2024Z16781"]), ("stikstof en natuur", []), ("2024", []),
