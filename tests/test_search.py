@@ -47,6 +47,8 @@ def test_a_citation_in_a_preamble_finds_the_preamble(tmp_path):
     run_batch([f], db, CountingEmbedder())
     con = store.connect(db, read_only=True)
     preamble = con.execute("SELECT passage_id FROM passages WHERE kind = 'preamble'").fetchall()
+    assert con.execute("SELECT p.kind FROM citations c JOIN passages p ON p.doc_id = c.doc_id AND p.seq = c.passage_seq "
+                       "WHERE c.citation_id = '2025Z04417'").fetchall() == [("preamble",)]
     assert [pid for pid, _ in S._citing(con, ["2025Z04417"], "TRUE", [], 5)] == [pid for (pid,) in preamble]
     hits = search(con, "2025Z04417", mode="keyword", limit=3)
     assert hits and hits[0].kind == "preamble" and "(2025Z04417" in hits[0].text
