@@ -128,17 +128,35 @@ def candidates(text: str) -> set[str]:
 WORD = re.compile(r"[A-Za-zà-ÿ]+")
 
 
-def rejoin(text: str) -> str:
-    """Words a converter split where a soft hyphen stood ("Ik be schouw", "afge - daan") joined again:
-    two neighbours that make a known word while one of them is none."""
+def _joins(text: str) -> list[tuple[re.Match, re.Match]]:
+    """Neighbouring words a converter split where a soft hyphen stood: "Ik be schouw", "afge - daan" (two
+    pieces that make a known word while one of them is none), or the hyphen kept in the joined line,
+    "vergunnin-gen", "emissiefacto-ren" (a first piece that is no word, and a whole that is a word or a
+    compound; "niet-werkende", "ggz-instelling" stay)."""
     known = vocabulary()
     words = list(WORD.finditer(text))
-    out, pos, joined_at = [], 0, -1
+    out, joined_at = [], -1
     for a, b in zip(words, words[1:]):
-        if (text[a.end():b.start()] in (" ", " - ") and b.group()[0].islower() and a.start() != joined_at
-                and (a.group() + b.group()).lower() in known
-                and (a.group().lower() not in known or b.group() not in known)):
-            out.append(text[pos:a.end()])
-            pos = joined_at = b.start()
+        gap, whole = text[a.end():b.start()], (a.group() + b.group()).lower()
+        if not b.group()[0].islower() or a.start() == joined_at:
+            continue
+        if (gap in (" ", " - ") and whole in known and (a.group().lower() not in known or b.group() not in known)
+                or gap == "-" and len(a.group()) > 1 and a.group().lower() not in known and (whole in known or split(whole))):
+            out.append((a, b))
+            joined_at = b.start()
+    return out
+
+
+def rejoin(text: str) -> str:
+    """`text` with the words a converter split joined again (`_joins`)."""
+    out, pos = [], 0
+    for a, b in _joins(text):
+        out.append(text[pos:a.end()])
+        pos = b.start()
     out.append(text[pos:])
     return "".join(out)
+
+
+def rejoined(text: str) -> list[str]:
+    """The words `rejoin` makes of `text`: what keyword search should find in it."""
+    return [a.group() + b.group() for a, b in _joins(text)]

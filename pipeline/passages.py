@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from typing import Callable
 
 from .acronyms import definitions, expansions, known
-from .compounds import expand
+from .compounds import expand, rejoined
 from .model import BlockKind, Document, Passage
 from .voice import has_preamble, kamer_turns, labels_answer
 
@@ -140,7 +140,8 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
     for p in passages:
         found = expansions(p.text, defs)
         longs = " ".join(long for _, long in found + expansions(p.text, common))
-        p.terms = f"{longs} {expand(f'{p.heading} {p.text} {longs.lower()}')}".strip()
+        mended = " ".join(rejoined(p.text))  # "vergunnin-gen", as a converter joined the line, finds "vergunningen"
+        p.terms = " ".join(t for t in (longs, mended, expand(f"{p.heading} {p.text} {mended} {longs.lower()}")) if t)
         p.glossary = "; ".join(f"{a}: {long}" for a, long in found if long.lower() not in p.text.lower())
         readable(p, title, sentences)
     return passages

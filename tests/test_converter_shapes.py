@@ -90,6 +90,13 @@ def test_no_form_feed_no_page_numbers_does_not_swallow_the_body():
     ("ver weg van de kust", "ver weg van de kust"),
     ("zorg en welzijn", "zorg en welzijn"),
     ("beschouw de motie", "beschouw de motie"),
+    # a converter that joined the lines but kept the hyphen
+    ("de vergunnin-gen van onderne-mingen", "de vergunningen van ondernemingen"),
+    ("de emissiefacto-ren per huisvestings-systeem", "de emissiefactoren per huisvestingssysteem"),  # compounds
+    # hyphens that belong to the word stay
+    ("niet-werkende en medisch-inhoudelijke", "niet-werkende en medisch-inhoudelijke"),
+    ("de ggz-instelling, het ICT-systeem, de cao-onderhandelingen", "de ggz-instelling, het ICT-systeem, de cao-onderhandelingen"),
+    ("een auto-ongeluk in Noord-Holland, per e-mail", "een auto-ongeluk in Noord-Holland, per e-mail"),
 ])
 def test_rejoin_split_words(split, joined):
     assert rejoin(split) == joined

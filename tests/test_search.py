@@ -36,6 +36,20 @@ def test_a_citation_id_finds_the_passages_that_cite_it(con, embedder, query):
     assert hits and "Van der Graaf" in hits[0].text
 
 
+def test_a_word_a_converter_split_at_its_hyphen_is_found_whole(tmp_path):
+    """A converter that joined the lines of a hyphenated word but kept the hyphen ("vergunnin-gen"): keyword
+    search finds the word, and the text a hit shows is the paper's."""
+    f = tmp_path / "brief.txt"
+    f.write_text("Geachte voorzitter,\n\nDe provincie verleent dit jaar minder vergunnin-gen voor nieuwe stallen.\n\n"
+                 "Het aantal bedrijven in de regio blijft gelijk.\n", encoding="utf-8")
+    db = tmp_path / "k.duckdb"
+    run_batch([f], db, CountingEmbedder())
+    con = store.connect(db, read_only=True)
+    hits = search(con, "vergunningen", mode="keyword", limit=3)
+    assert hits and "minder vergunnin-gen voor" in hits[0].text
+    con.close()
+
+
 def test_a_citation_in_a_preamble_finds_the_preamble(tmp_path):
     """The zaak number of answers to Kamervragen stands in their preamble, a passage of its own kind."""
     f = tmp_path / "aanhangsel.txt"
