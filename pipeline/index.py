@@ -336,6 +336,10 @@ class SearchIndex:
             found = np.flatnonzero(scores > 0)
         return self._best(scores[found], found, k)
 
+    def idf(self, terms: np.ndarray, k1: float) -> np.ndarray:
+        """Each term's BM25 idf over the live rows (`keyword.idfs`)."""
+        return keyword.idfs(self.segments, terms, self.alive, self.n, k1)
+
     @cached_property
     def by_list(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rows in order of their list, where each list starts, and each list's live rows."""

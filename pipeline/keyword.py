@@ -86,16 +86,51 @@ def _stemmer():
     return Stemmer.Stemmer("dutch_porter")
 
 
+def stems(con: duckdb.DuckDBPyConnection, texts: list[str]) -> list[list[str | None]]:
+    """Each text's words in order, as the postings know them: split in SQL as the postings' are, stemmed by
+    PyStemmer's dutch_porter, the Snowball stemmer fts calls 'dutch' (the same stem for every word of the
+    lexicon, `tests/test_keyword.py`; loading fts took 40 ms of a cold query); a stop word, which the
+    postings leave out, is None."""
+    if not texts:
+        return []
+    (split,) = con.execute(f"SELECT list_transform(?::VARCHAR[], t -> {tokens_sql('t')})", [texts]).fetchone()
+    stops, stemmer = stop_words(), _stemmer()
+    out = []
+    for words in split:
+        words = [w for w in words if w]
+        found = iter(stemmer.stemWords([w for w in words if w not in stops]))
+        out.append([None if w in stops else next(found) for w in words])
+    return out
+
+
+def hashes(con: duckdb.DuckDBPyConnection, words: list[str]) -> np.ndarray:
+    """The postings' terms of stemmed words (DuckDB's `hash()`), in the words' order."""
+    (out,) = con.execute("SELECT list_transform(?::VARCHAR[], w -> hash(w))", [words]).fetchone()
+    return np.asarray(out, np.uint64)
+
+
 def query_terms(con: duckdb.DuckDBPyConnection, text: str) -> np.ndarray:
-    """The distinct terms of a query, as the postings know them: words split in SQL as the postings' are,
-    stemmed by PyStemmer's dutch_porter, the Snowball stemmer fts calls 'dutch' (the same stem for every
-    word of the lexicon, `tests/test_keyword.py`; loading fts took 40 ms of a cold query)."""
-    words = [w for (w,) in con.execute(f"SELECT DISTINCT unnest({tokens_sql('?')})", [text]).fetchall() if w]
-    if not words:
-        return np.zeros(0, np.uint64)
-    stems = _stemmer().stemWords(words)
-    terms = con.execute("SELECT DISTINCT hash(unnest(?::VARCHAR[])) AS t", [stems]).fetchnumpy()["t"]
-    return np.asarray(terms, np.uint64)
+    """The distinct terms of a query, as the postings know them (`stems`)."""
+    return hashes(con, sorted({w for w in stems(con, [text])[0] if w}))
+
+
+def pairs(words: list[str | None]) -> set[tuple[str, str]]:
+    """A text's neighbouring words (`stems`): two that stand together or with one stop word between them
+    ("gegevens worden doorgegeven", not "blind voor die vlek")."""
+    found = [(i, w) for i, w in enumerate(words) if w]
+    return {(a, b) for (i, a), (j, b) in zip(found, found[1:]) if j - i <= 2}
+
+
+def phrased(ranked: list[tuple[int, float]], query: list[str | None], texts: list[list[str | None]],
+            idf: dict[str, float], weight: float) -> list[tuple[int, float]]:
+    """`ranked` (row, BM25) best first again, each row's score raised by `weight` times the smaller idf of
+    each pair of the query's neighbouring words (`pairs`) that are neighbours in its text (`texts`, the rows'
+    `stems`). BM25 sees words apart: the passages of one paper share its subject's words, and the one that
+    says "blinde vlek" or "lokale organisaties" as the query does is the likelier answer."""
+    wanted = pairs(query)
+    raised = [(row, score + weight * sum(min(idf[a], idf[b]) for a, b in wanted & pairs(text)))
+              for (row, score), text in zip(ranked, texts)]
+    return sorted(raised, key=lambda x: (-x[1], x[0]))
 
 
 def mapped(path: Path, dtype) -> np.ndarray:
@@ -166,21 +201,38 @@ def norm(lens: np.ndarray, avgdl: float, k1: float, b: float) -> np.ndarray:
     return (k1 * ((1 - b) + b * (lens / avgdl))).astype(np.float32)
 
 
+def _postings(segments: list[Segment], term: np.uint64, live: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """A term's postings in each segment; `live` (None: all rows) drops rows whose passage changed or left."""
+    found = [s.postings(term) for s in segments]
+    if live is not None:
+        kept = [live[rows] > 0 for rows, _ in found]
+        found = [(rows[k], tf[k]) for (rows, tf), k in zip(found, kept)]
+    return found
+
+
+def _idf(n: int, df: int, k1: float) -> np.float32:
+    """fts's idf, with DuckDB's base-10 log, times k1 + 1: the most one term adds to a row's BM25."""
+    return np.float32(np.log10((n - df + 0.5) / (df + 0.5) + 1) * (k1 + 1))
+
+
+def idfs(segments: list[Segment], terms: np.ndarray, live: np.ndarray | None, n: int, k1: float) -> np.ndarray:
+    """Each term's `_idf` over the live rows."""
+    return np.array([_idf(n, sum(len(rows) for rows, _ in _postings(segments, t, live)), k1) for t in terms],
+                    np.float32)
+
+
 def score(segments: list[Segment], terms: np.ndarray, live: np.ndarray | None, norms: np.ndarray, n: int,
           k1: float, size: int) -> np.ndarray:
-    """BM25 of every row (fts's formula: its idf, with DuckDB's base-10 log; `norms` from `norm()`), zero where
-    no term occurs, in float32 (a third of the time of float64). `live` (None: all rows) drops rows whose
-    passage changed or left, from the scores and from the document frequencies."""
+    """BM25 of every row (fts's formula, `_idf`; `norms` from `norm()`), zero where no term occurs, in float32
+    (a third of the time of float64). `live` (None: all rows) drops rows whose passage changed or left, from
+    the scores and from the document frequencies."""
     scores = np.zeros(size, np.float32)
     for term in terms:
-        found = [s.postings(term) for s in segments]
-        if live is not None:
-            kept = [live[rows] > 0 for rows, _ in found]
-            found = [(rows[k], tf[k]) for (rows, tf), k in zip(found, kept)]
+        found = _postings(segments, term, live)
         df = sum(len(rows) for rows, _ in found)
         if not df:
             continue
-        idf = np.float32(np.log10((n - df + 0.5) / (df + 0.5) + 1) * (k1 + 1))
+        idf = _idf(n, df, k1)
         for rows, tf in found:  # a segment at a time: no copy of a common term's postings
             tf = tf.astype(np.float32)
             # a row occurs once in a term's postings, so an indexed add is exact (and faster than np.bincount)

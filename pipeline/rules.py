@@ -42,7 +42,7 @@ SHAPES: dict[str, dict] = {
                                  "prefixes?": [{"model": Pattern, "query": str, "passage": str}]},
                        "search": {"passage_tokens": int, "sentence_vectors": bool, "bm25_k1": float, "bm25_b": float,
                                   "fusion": FUSIONS, "rrf_k": int, "keyword_weight": float, "semantic_weight": float,
-                                  "footnote_weight": float, "preamble_weight": float, "depth": int, "vector_probe": int}},
+                                  "footnote_weight": float, "preamble_weight": float, "phrase_weight": float, "depth": int, "vector_probe": int}},
     "motions.toml": {"mention": {"head": Pattern, "anaphor": Pattern, "bare": Pattern},
                      "names": {"particle": Pattern, "surname": Pattern, "separator": Pattern, "not_names": [str]},
                      "negation": {"pattern": Pattern},

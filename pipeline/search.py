@@ -149,6 +149,21 @@ def _keyword(found: SearchIndex, terms, k: int, allowed) -> list[tuple[int, floa
     return found.keyword(terms, k, cfg["bm25_k1"], cfg["bm25_b"], allowed)
 
 
+def _phrased(con, found: SearchIndex, query: str, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The keyword list with the query's word pairs counted where a passage says them together
+    (`keyword.phrased`, `phrase_weight`), read from the index's records of the rows ranked."""
+    cfg = settings()
+    asked = keyword.stems(con, [query])[0]
+    if not cfg["phrase_weight"] or not keyword.pairs(asked) or not ranked:
+        return ranked
+    at = PASSAGE_FIELDS.index
+    texts = keyword.stems(con, [f"{f[at('heading')] or ''} {f[at('text')]}"
+                                for f in (found.fields(row, at("text") + 1) for row, _ in ranked)])
+    words = sorted({w for pair in keyword.pairs(asked) for w in pair})
+    idf = dict(zip(words, found.idf(keyword.hashes(con, words), cfg["bm25_k1"]).tolist()))
+    return keyword.phrased(ranked, asked, texts, idf, cfg["phrase_weight"])
+
+
 @cache
 def _worker() -> ThreadPoolExecutor:
     """One thread: hybrid search scores keywords there (numpy lets go of the GIL) while this one embeds the
@@ -316,7 +331,7 @@ def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", lim
     ranked: list[tuple[str, float]] = []
     exact = _citing(con, ids, filt, args, depth) if (ids := citation_ids(query)) else []
     if mode == "keyword":
-        ranked = named(_keyword(found, _terms(con, query, found), depth, allowed))
+        ranked = named(_phrased(con, found, query, _keyword(found, _terms(con, query, found), depth, allowed)))
     else:
         scoring = _worker().submit(_keyword, found, _terms(con, query, found), depth, allowed) \
             if mode == "hybrid" else None
@@ -333,7 +348,8 @@ def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", lim
         if scoring is None:
             ranked = sem
         else:
-            lists = [(cfg["keyword_weight"], named(scoring.result())), (cfg["semantic_weight"], sem)]
+            lists = [(cfg["keyword_weight"], named(_phrased(con, found, query, scoring.result()))),
+                     (cfg["semantic_weight"], sem)]
             weights = damping(cfg)
             damped = {pid: weights[kind] for pid, row in rows.items() if (kind := found.kind(row)) in weights}
             ranked = _fuse(lists, cfg["fusion"], cfg["rrf_k"], damped)

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import CORPUS
 from pipeline import index, keyword, store
+from pipeline.dutch import stop_words
 from pipeline.ingest import run_batch
 from pipeline.search import Filters, settings
 
@@ -178,5 +179,24 @@ def test_a_query_is_stemmed_as_fts_stems_the_index():
     assert [w for w in words if ours[w] != theirs[w]] == []
     text = "De Staatssecretaris informeert de Kamer vóór 1 juli 2026 over café-subsidies (zie 31765-884)."
     fts = con.execute(f"SELECT DISTINCT hash(stem(w, 'dutch')) AS t FROM (SELECT unnest({keyword.tokens_sql('?')}) AS w) "
-                      "WHERE w <> ''", [text]).fetchnumpy()["t"]
+                      "WHERE w <> '' AND NOT list_contains(?, w)", [text, sorted(stop_words())]).fetchnumpy()["t"]  # as the postings'
+    assert len(fts) == 11  # de, vóór, over left out
     assert sorted(keyword.query_terms(con, text)) == sorted(fts)
+
+
+@pytest.mark.parametrize("query, texts, order", [
+    # the pair said together raises the passage above one with more BM25
+    ("blinde vlek", ["de vlek is blind, de weg is lang", "een blinde vlek"], [1, 0]),
+    # stop words between the words do not part them
+    ("gegevens doorgegeven", ["gegevens over adressen zijn doorgegeven", "gegevens worden doorgegeven"], [1, 0]),
+    # two stop words between them part them; so does the other order, and a query of one word has no pair
+    ("blinde vlek", ["de vlek is blind", "blind voor die vlek"], [0, 1]),
+    ("blinde vlek", ["de vlek is blind", "vlek blinde"], [0, 1]),
+    ("vlek", ["de vlek is groot", "een blinde vlek"], [0, 1]),
+])
+def test_phrases_count_where_the_query_s_neighbouring_words_are_neighbours(query, texts, order):
+    con = duckdb.connect()
+    asked = keyword.stems(con, [query])[0]
+    ranked = [(0, 5.0), (1, 4.0)]
+    idf = {w: 1.0 for t in [asked, *keyword.stems(con, texts)] for w in t if w}
+    assert [row for row, _ in keyword.phrased(ranked, asked, keyword.stems(con, texts), idf, 2.0)] == order

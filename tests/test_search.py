@@ -50,6 +50,28 @@ def test_a_word_a_converter_split_at_its_hyphen_is_found_whole(tmp_path):
     con.close()
 
 
+PHRASED = ("Geachte voorzitter,\n\nHierbij informeer ik u over de stroomvoorziening.\n\nNetbeheer\n\n"
+           "Critici zien een vlek op de kaart van het net. Zij noemen de netbeheerder blind voor die vlek, en de "
+           "vlek groeit. Wie blind is voor de vraag, ziet de vlek pas laat.\n\nLeveringszekerheid\n\n"
+           "Dat de leveringszekerheid een blinde vlek van het kabinet is, deel ik niet. TenneT meet haar elk jaar.\n")
+
+
+@pytest.mark.parametrize("weight, first", [(2.0, "blinde vlek van het kabinet"), (0.0, "vlek op de kaart")])
+def test_keyword_search_ranks_the_passage_that_says_the_query_s_words_together_first(tmp_path, monkeypatch,
+                                                                                      weight, first):
+    """Two passages hold both words of "blinde vlek"; the one that says them apart more often leads BM25, the one
+    that says them together leads once phrases count (`phrase_weight`)."""
+    f = tmp_path / "brief.txt"
+    f.write_text(PHRASED, encoding="utf-8")
+    db = tmp_path / "k.duckdb"
+    run_batch([f], db, CountingEmbedder())
+    monkeypatch.setitem(S.settings(), "phrase_weight", weight)
+    con = store.connect(db, read_only=True)
+    hits = search(con, "is stroom een blinde vlek", mode="keyword", limit=3)
+    con.close()
+    assert len(hits) >= 2 and first in hits[0].text
+
+
 def test_a_citation_in_a_preamble_finds_the_preamble(tmp_path):
     """The zaak number of answers to Kamervragen stands in their preamble, a passage of its own kind."""
     f = tmp_path / "aanhangsel.txt"
@@ -310,14 +332,14 @@ def test_a_new_rows_list_is_sought_within_the_nearest_groups_of_centroids():
 
 def test_our_query_set_ranks_as_the_readme_says(corpus_db):
     """benchmarks/queries/corpus.jsonl through the fusion tuning tool (which must keep working with the
-    index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.87 (the README's
-    0.887, less one query moved from first to second place)."""
+    index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.88 (the README's
+    0.901, less one query moved from first to second place)."""
     from tools.tune_fusion import lists, modes, mrr
     queries = [json.loads(line) for line in (CORPUS.parent / "benchmarks/queries/corpus.jsonl").read_text().splitlines()]
     entries = lists(str(corpus_db), queries, S.settings()["depth"])
     assert all(e["relevant"] for e in entries)  # every query's passage exists
     score = {m: mrr(entries, f) for m, f in modes(S.settings()).items()}
-    assert score["hybrid"] >= max(score["keyword"], score["semantic"]) and score["hybrid"] >= 0.87, score
+    assert score["hybrid"] >= max(score["keyword"], score["semantic"]) and score["hybrid"] >= 0.88, score
 
 
 @pytest.mark.parametrize("fusion", ["scores", "ranks"])

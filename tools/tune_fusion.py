@@ -59,7 +59,8 @@ def lists(db: str, queries: list[dict], depth: int) -> list[dict]:
                     if any(name == r["doc"] and fold(r["contains"]) in text for r in q["relevant"])}
         out.append({"query": q["query"], "relevant": relevant, "kinds": kinds,
                     "exact": S._citing(con, ids, "TRUE", [], depth) if ids else [],
-                    "keyword": named(S._keyword(found, S._terms(con, q["query"], found), depth, every)),
+                    "keyword": named(S._phrased(con, found, q["query"],
+                                                S._keyword(found, S._terms(con, q["query"], found), depth, every))),
                     "semantic": named(found.nearest(vec, depth, every))})
     con.close()
     return out
