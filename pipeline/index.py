@@ -43,7 +43,7 @@ import numpy as np
 
 from . import keyword
 from .dutch import stop_words
-from .store import SENTENCE_SCALE, SENTENCE_TYPE, embedding_model, transaction, word_table
+from .store import SENTENCE_SCALE, SENTENCE_TYPE, embedding_model, listed, transaction, word_table
 
 FORMAT = 3  # 1: vectors only, in NAME.duckdb.vectors/ with the keyword postings in DuckDB tables; 2: no sentences
 NO_DATE = np.iinfo(np.int32).min
@@ -301,8 +301,9 @@ class SearchIndex:
             allowed &= self.types == (self.meta.types.index(doc_type) if doc_type in self.meta.types else -1)
         if doc_ids is not None:
             only = np.zeros(self.rows, dtype=bool)
-            only[con.execute("SELECT row FROM index_rows WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
-                             [doc_ids]).fetchnumpy()["row"].astype(np.int64)] = True
+            ids, value = listed(doc_ids)
+            only[con.execute(f"SELECT row FROM index_rows WHERE doc_id IN (SELECT unnest({ids}))",
+                             [value]).fetchnumpy()["row"].astype(np.int64)] = True
             allowed &= only
         return allowed
 

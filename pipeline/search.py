@@ -153,12 +153,13 @@ def _phrased(con, found: SearchIndex, query: str, ranked: list[tuple[int, float]
     """The keyword list with the query's word pairs counted where a passage says them together
     (`keyword.phrased`, `phrase_weight`), read from the index's records of the rows ranked."""
     cfg = settings()
-    asked = keyword.stems(con, [query])[0]
-    if not cfg["phrase_weight"] or not keyword.pairs(asked) or not ranked:
+    if not cfg["phrase_weight"] or not ranked:
         return ranked
     at = PASSAGE_FIELDS.index
-    texts = keyword.stems(con, [f"{f[at('heading')] or ''} {f[at('text')]}"
-                                for f in (found.fields(row, at("text") + 1) for row, _ in ranked)])
+    asked, *texts = keyword.stems(con, [query, *(f"{f[at('heading')] or ''} {f[at('text')]}"
+                                                 for f in (found.fields(row, at("text") + 1) for row, _ in ranked))])
+    if not keyword.pairs(asked):
+        return ranked
     words = sorted({w for pair in keyword.pairs(asked) for w in pair})
     idf = dict(zip(words, found.idf(keyword.hashes(con, words), cfg["bm25_k1"]).tolist()))
     return keyword.phrased(ranked, asked, texts, idf, cfg["phrase_weight"])

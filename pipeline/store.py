@@ -74,6 +74,13 @@ DOC_TABLES = ("blocks", "footnotes", "furniture", "document_checks", "citations"
               "motion_texts", "commitments", "passages", "passage_topics")
 
 
+def listed(values: list[str]) -> tuple[str, str]:
+    """A SQL list of strings and its one parameter: the strings joined by NUL and split again in SQL. A
+    Python list as the parameter costs two failed `import pandas` per element where pandas is absent
+    (DuckDB's check for pandas values): 3.5 ms for 50 strings, against 0.4 joined."""
+    return "string_split(?, chr(0))", "\0".join(v.replace("\0", " ") for v in values)
+
+
 @contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
     """One transaction: all of the block is stored, or (on any error, a kill included) none of it."""

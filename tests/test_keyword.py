@@ -184,6 +184,19 @@ def test_a_query_is_stemmed_as_fts_stems_the_index():
     assert sorted(keyword.query_terms(con, text)) == sorted(fts)
 
 
+def test_stems_of_many_texts_split_each_as_the_postings_do():
+    """`stems` sends its texts as one string (`store.listed`): each text still comes back on its own, empty
+    ones and one holding the separator included, split as `tokens_sql` splits it."""
+    con = duckdb.connect()
+    texts = ["De Minister informeert de Kamer, vóór 1 juli.", "", "a\0b  c", "...", "Één-twee drie"]
+    stops = stop_words()
+    split = [[w for w in con.execute(f"SELECT {keyword.tokens_sql('?')}", [t]).fetchone()[0] if w] for t in texts]
+    got = keyword.stems(con, texts)
+    assert [len(words) for words in got] == [len(words) for words in split] == [8, 0, 3, 0, 3]
+    assert [[w is None for w in words] for words in got] == [[w in stops for w in words] for words in split]
+    assert keyword.stems(con, []) == [] and len(keyword.hashes(con, [])) == 0
+
+
 @pytest.mark.parametrize("query, texts, order", [
     # the pair said together raises the passage above one with more BM25
     ("blinde vlek", ["de vlek is blind, de weg is lang", "een blinde vlek"], [1, 0]),
