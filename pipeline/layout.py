@@ -176,8 +176,12 @@ def collapse(text: str) -> str:
 # "Volgcommissie(s): BuZa", "Besluit: Voor kennisgeving aangenomen", "Griffier: …": a field of a form (a decision
 # list's agenda item), not the heading of what follows
 FIELD = re.compile(r"^[A-Z][\w()./&-]*(?:\s[\w()./&-]+)?:\s+\S")
-# "Vastgesteld 30 oktober 2025", "Voorgesteld tijdens het Wetgevingsoverleg van …": the paper's date stamp
-STAMP = re.compile(r"^(?:Vastgesteld|Voorgesteld|Ontvangen|Ingezonden)\s+(?:\d|op\b|tijdens\b|in\b)")
+# "Vastgesteld 30 oktober 2025", "Voorgesteld tijdens het Wetgevingsoverleg van …": the paper's date stamp;
+# "Den Haag, 17 april 2025": a letter's dateline
+STAMP = re.compile(r"^(?:(?:Vastgesteld|Voorgesteld|Ontvangen|Ingezonden)\s+(?:\d|op\b|tijdens\b|in\b)"
+                   r"|(?:Den Haag|['’]s-Gravenhage),?\s+\d)")
+# "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal": whom a printed letter is for
+ADDRESSEE = re.compile(r"^Aan de (?:[Vv]oorzitter|leden)\b")
 # "De voorzitter van de commissie, Hamstra", "De griffier van de commissie," / "Ter Veer", "De Minister van
 # Financiën,": who signs, and the name under it
 SIGNER = re.compile(r"^\s*(?:De|Het)\s+(?:[\w-]+\s+){0,2}?(?:voorzitter|(?:adjunct-)?griffier|minister"
@@ -195,10 +199,10 @@ def _is_heading(text: str) -> bool:
 
 def _may_head(text: str) -> bool:
     """Whether a line, bold or not, may be a heading: one names its section in words, and the paper's number
-    in its masthead ("1481", "36 200 IX", "Nr. 309"), its date stamp and who signs it head nothing that
-    follows (a lijst van vragen's questions, a motion's text)."""
+    in its masthead ("1481", "36 200 IX", "Nr. 309"), its date stamp or dateline, whom it is for and who signs
+    it head nothing that follows (a lijst van vragen's questions, a motion's text, a letter's body)."""
     plain = unmarked(text).strip()
-    return bool(re.search(r"[^\W\d_]{3}", plain)) and not STAMP.match(plain) and not SIGNER.match(plain)
+    return bool(re.search(r"[^\W\d_]{3}", plain)) and not any(p.match(plain) for p in (STAMP, ADDRESSEE, SIGNER))
 
 
 def _ends_paragraph(text: str) -> bool:
