@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .dutch import ends_open
+from .dutch import ends_open, months
 from .model import Block, Footnote
 
 MARK_OPEN, MARK_CLOSE, HEADING = "\ue000", "\ue001", "\ue002"
@@ -176,10 +177,21 @@ def collapse(text: str) -> str:
 # "Volgcommissie(s): BuZa", "Besluit: Voor kennisgeving aangenomen", "Griffier: …": a field of a form (a decision
 # list's agenda item), not the heading of what follows
 FIELD = re.compile(r"^[A-Z][\w()./&-]*(?:\s[\w()./&-]+)?:\s+\S")
-# "Vastgesteld 30 oktober 2025", "Voorgesteld tijdens het Wetgevingsoverleg van …": the paper's date stamp;
+# "Vastgesteld 30 oktober 2025", "Voorgesteld tijdens het Wetgevingsoverleg van …", "Voorgesteld" on a line of
+# its own with the date under it: the paper's date stamp;
 # "Den Haag, 17 april 2025": a letter's dateline
-STAMP = re.compile(r"^(?:(?:Vastgesteld|Voorgesteld|Ontvangen|Ingezonden)\s+(?:\d|op\b|tijdens\b|in\b)"
+STAMP = re.compile(r"^(?:(?:Vastgesteld|Voorgesteld|Ontvangen|Ingezonden)(?:\s+(?:\d|op\b|tijdens\b|in\b)|\s*$)"
                    r"|(?:Den Haag|['’]s-Gravenhage),?\s+\d)")
+
+
+@lru_cache(maxsize=1)
+def _bare_date() -> re.Pattern:
+    """A line that is a date and nothing else ("14 februari 2024", "woensdag 3 april 2009"): what a motion's
+    or a list's form says it was dated, not the heading of what follows."""
+    names = "|".join(sorted(map(re.escape, months()), key=len, reverse=True))
+    return re.compile(rf"(?:\w+dag\s+)?\d{{1,2}}\s+(?:{names})\.?\s+\d{{4}}", re.I)
+
+
 # "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal": whom a printed letter is for
 ADDRESSEE = re.compile(r"^Aan de (?:[Vv]oorzitter|leden)\b")
 # "De voorzitter van de commissie, Hamstra", "De griffier van de commissie," / "Ter Veer", "De Minister van
@@ -199,10 +211,11 @@ def _is_heading(text: str) -> bool:
 
 def _may_head(text: str) -> bool:
     """Whether a line, bold or not, may be a heading: one names its section in words, and the paper's number
-    in its masthead ("1481", "36 200 IX", "Nr. 309"), its date stamp or dateline, whom it is for and who signs
-    it head nothing that follows (a lijst van vragen's questions, a motion's text, a letter's body)."""
+    in its masthead ("1481", "36 200 IX", "Nr. 309"), its date stamp, dateline or bare date, whom it is for and
+    who signs it head nothing that follows (a lijst van vragen's questions, a motion's text, a letter's body)."""
     plain = unmarked(text).strip()
-    return bool(re.search(r"[^\W\d_]{3}", plain)) and not any(p.match(plain) for p in (STAMP, ADDRESSEE, SIGNER))
+    return (bool(re.search(r"[^\W\d_]{3}", plain)) and not any(p.match(plain) for p in (STAMP, ADDRESSEE, SIGNER))
+            and not _bare_date().fullmatch(plain))
 
 
 def _ends_paragraph(text: str) -> bool:

@@ -385,7 +385,8 @@ def test_a_lijst_van_vragens_signature_heads_nothing_and_ends_before_the_first_q
 @pytest.mark.parametrize("stamp", ["Vastgesteld 30 oktober 2025", "Voorgesteld 12 maart 2025", "Ontvangen 3 april 2025",
                                    "Voorgesteld tijdens het Wetgevingsoverleg van 12 februari 2024",
                                    "Den Haag, 17 april 2025", "’s-Gravenhage, 2 juni 2025",
-                                   "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal"])
+                                   "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal", "14 februari 2024",
+                                   "woensdag 3 april 2009", "Voorgesteld"])
 def test_a_papers_date_stamp_or_addressee_heads_nothing(stamp):
     body = "\n\n".join(["27 625 Waterbeleid", stamp, "De Kamer, gehoord de beraadslaging, verzoekt de regering de "
                         "Kamer jaarlijks over de voortgang van de dijkversterkingen te informeren."])
