@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import rules
-from .dutch import months, number
+from .dutch import alternation, months, number
 
 YEAR = r"(?:\s+(?:van\s+)?(?P<year>20\d{2}))?"
 VOOR = r"(?:vóór|voor|uiterlijk\s+voor|uiterlijk\s+vóór)"
@@ -69,24 +69,20 @@ def recess(name: str, year: int) -> Recess | None:
     return Recess(name, start, start + dt.timedelta(days=rule["days"]), "projected")
 
 
-def _alt(words) -> str:
-    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-
-
 @lru_cache(maxsize=None)
 def _patterns() -> list[tuple[str, re.Pattern]]:
     t = tables()
-    MONTH = rf"(?P<month>{_alt(months())})\.?"  # noqa: N806  "maart", "mrt.", "sep"
+    MONTH = rf"(?P<month>{alternation(months())})\.?"  # noqa: N806  "maart", "mrt.", "sep"
     return [
-        ("recess", re.compile(rf"\b{VOOR}\s+(?:het\s+)?(?P<recess>{_alt(t['recess'])}){YEAR}", re.I)),
+        ("recess", re.compile(rf"\b{VOOR}\s+(?:het\s+)?(?P<recess>{alternation(t['recess'])}){YEAR}", re.I)),
         ("quarter", re.compile(rf"\b(?:(?:in|uiterlijk|vóór|voor)\s+)?(?:(?:aan\s+)?het\s+)?(?:einde?\s+van\s+het\s+)?"
-                               rf"(?P<q>{_alt(t['quarter'])})\s+kwartaal{YEAR}", re.I)),
+                               rf"(?P<q>{alternation(t['quarter'])})\s+kwartaal{YEAR}", re.I)),
         ("q", re.compile(r"\bQ(?P<q>[1-4])\s+(?P<year>20\d{2})\b")),
         ("half_year", re.compile(r"\b(?:in\s+)?de\s+(?P<half>eerste|tweede)\s+helft\s+van\s+"
                                  r"(?:(?P<rel>dit|volgend|het\s+volgende|komend)\s+jaar|(?P<year>20\d{2}))\b", re.I)),
         ("year_end", re.compile(r"\b(?:uiterlijk\s+)?(?:(?:aan\s+|voor\s+|vóór\s+)?het\s+)?(?:eind|einde)\s+(?:van\s+)?"
                                 r"(?:(?:dit|het|het\s+lopende)\s+jaar|(?P<year>20\d{2}))\b", re.I)),
-        ("month_part", re.compile(rf"\b(?P<part>{_alt(t['month_part'])})\s+{MONTH}{YEAR}\b", re.I)),
+        ("month_part", re.compile(rf"\b(?P<part>{alternation(t['month_part'])})\s+{MONTH}{YEAR}\b", re.I)),
         ("before_date", re.compile(rf"\b{VOOR}\s+(?P<day>\d{{1,2}})\s+{MONTH}{YEAR}\b", re.I)),
         # "ruim voor het sluiten van de openstellingsperiode (1 december 2023)", "voor het debat van 12 maart
         # 2026": an event with its date
@@ -94,12 +90,12 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
                                    rf"{MONTH}{YEAR}\)?", re.I)),
         ("before_month", re.compile(rf"\b{VOOR}\s+{MONTH}{YEAR}\b", re.I)),
         ("month", re.compile(rf"(?<![\d])(?<!\d\s)\b(?:(?:in|uiterlijk\s+in|per|rond)\s+)?{MONTH}{YEAR}\b(?!\s+jl\b)", re.I)),
-        ("season", re.compile(rf"\b(?:(?:in|voor|vóór)\s+(?:het|de)\s+|dit\s+|komende?\s+)?(?P<season>{_alt(t['season'])})\b{YEAR}",
+        ("season", re.compile(rf"\b(?:(?:in|voor|vóór)\s+(?:het|de)\s+|dit\s+|komende?\s+)?(?P<season>{alternation(t['season'])})\b{YEAR}",
                               re.I)),
         ("year", re.compile(r"\b(?P<prep>in|uiterlijk\s+in|vóór|voor)\s+(?P<year>20\d{2})\b(?![-/])", re.I)),
         ("within", re.compile(r"\bbinnen\s+(?P<n>\d+|[a-z]+)\s+(?P<unit>weken|week|maanden|maand)\b", re.I)),
         # last, and without a date: an event the paper dates is a before_date above
-        ("event", re.compile(rf"\b{VOOR}\s+(?:het|de)\s+(?:{_alt(t['event']['nouns'])})\b(?:\s+(?:van|over)\s+[^.;,?]{{3,60}})?",
+        ("event", re.compile(rf"\b{VOOR}\s+(?:het|de)\s+(?:{alternation(t['event']['nouns'])})\b(?:\s+(?:van|over)\s+[^.;,?]{{3,60}})?",
                              re.I)),
     ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import os
+import re
 from functools import lru_cache
 
 # A line that ends in one goes on ("… afhankelijk is van"), so it is no heading however short it is. A
@@ -21,6 +22,11 @@ OPEN_ENDINGS = frozenset("de het een des der den van in op aan met voor door naa
 DATE_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"], "PREFER_LOCALE_DATE_ORDER": False}
 MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december")
+
+
+def alternation(words) -> str:
+    """A regex alternation of `words`, escaped, the longest first so that "maart" wins over "mrt"."""
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)

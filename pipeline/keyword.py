@@ -132,13 +132,12 @@ def pairs(words: list[str | None]) -> set[tuple[str, str]]:
     return {(a, b) for (i, a), (j, b) in zip(found, found[1:]) if j - i <= 2}
 
 
-def phrased(ranked: list[tuple[int, float]], query: list[str | None], texts: list[list[str | None]],
+def phrased(ranked: list[tuple[int, float]], wanted: set[tuple[str, str]], texts: list[list[str | None]],
             idf: dict[str, float], weight: float) -> list[tuple[int, float]]:
     """`ranked` (row, BM25) best first again, each row's score raised by `weight` times the smaller idf of
-    each pair of the query's neighbouring words (`pairs`) that are neighbours in its text (`texts`, the rows'
-    `stems`). BM25 sees words apart: the passages of one paper share its subject's words, and the one that
-    says "blinde vlek" or "lokale organisaties" as the query does is the likelier answer."""
-    wanted = pairs(query)
+    each pair of the query's neighbouring words (`wanted`, its `pairs`) that are neighbours in its text
+    (`texts`, the rows' `stems`). BM25 sees words apart: the passages of one paper share its subject's words,
+    and the one that says "blinde vlek" or "lokale organisaties" as the query does is the likelier answer."""
     raised = [(row, score + weight * sum(min(idf[a], idf[b]) for a, b in wanted & pairs(text)))
               for (row, score), text in zip(ranked, texts)]
     return sorted(raised, key=lambda x: (-x[1], x[0]))

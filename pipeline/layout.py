@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .dutch import ends_open, months
+from .dutch import alternation, ends_open, months
 from .model import Block, Footnote
 
 MARK_OPEN, MARK_CLOSE, HEADING = "\ue000", "\ue001", "\ue002"
@@ -188,8 +188,7 @@ STAMP = re.compile(r"^(?:(?:Vastgesteld|Voorgesteld|Ontvangen|Ingezonden)(?:\s+(
 def _bare_date() -> re.Pattern:
     """A line that is a date and nothing else ("14 februari 2024", "woensdag 3 april 2009"): what a motion's
     or a list's form says it was dated, not the heading of what follows."""
-    names = "|".join(sorted(map(re.escape, months()), key=len, reverse=True))
-    return re.compile(rf"(?:\w+dag\s+)?\d{{1,2}}\s+(?:{names})\.?\s+\d{{4}}", re.I)
+    return re.compile(rf"(?:\w+dag\s+)?\d{{1,2}}\s+(?:{alternation(months())})\.?\s+\d{{4}}", re.I)
 
 
 # "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal": whom a printed letter is for

@@ -153,16 +153,15 @@ def _phrased(con, found: SearchIndex, query: str, ranked: list[tuple[int, float]
     """The keyword list with the query's word pairs counted where a passage says them together
     (`keyword.phrased`, `phrase_weight`), read from the index's records of the rows ranked."""
     cfg = settings()
-    if not cfg["phrase_weight"] or not ranked:
+    wanted = keyword.pairs(keyword.stems(con, [query])[0]) if cfg["phrase_weight"] and ranked else set()
+    if not wanted:  # a query of one word: no passage's text to read
         return ranked
     at = PASSAGE_FIELDS.index
-    asked, *texts = keyword.stems(con, [query, *(f"{f[at('heading')] or ''} {f[at('text')]}"
-                                                 for f in (found.fields(row, at("text") + 1) for row, _ in ranked))])
-    if not keyword.pairs(asked):
-        return ranked
-    words = sorted({w for pair in keyword.pairs(asked) for w in pair})
+    texts = keyword.stems(con, [f"{f[at('heading')] or ''} {f[at('text')]}"
+                                for f in (found.fields(row, at("text") + 1) for row, _ in ranked)])
+    words = sorted({w for pair in wanted for w in pair})
     idf = dict(zip(words, found.idf(keyword.hashes(con, words), cfg["bm25_k1"]).tolist()))
-    return keyword.phrased(ranked, asked, texts, idf, cfg["phrase_weight"])
+    return keyword.phrased(ranked, wanted, texts, idf, cfg["phrase_weight"])
 
 
 @cache

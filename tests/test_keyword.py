@@ -212,4 +212,4 @@ def test_phrases_count_where_the_query_s_neighbouring_words_are_neighbours(query
     asked = keyword.stems(con, [query])[0]
     ranked = [(0, 5.0), (1, 4.0)]
     idf = {w: 1.0 for t in [asked, *keyword.stems(con, texts)] for w in t if w}
-    assert [row for row, _ in keyword.phrased(ranked, asked, keyword.stems(con, texts), idf, 2.0)] == order
+    assert [row for row, _ in keyword.phrased(ranked, keyword.pairs(asked), keyword.stems(con, texts), idf, 2.0)] == order

@@ -12,7 +12,6 @@ the search's and not the segmentation's.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sqlite3
 from pathlib import Path
@@ -21,7 +20,7 @@ import duckdb
 
 from pipeline import search as S
 from pipeline.store import connect, load_extension
-from tools.tune_fusion import lists, modes, mrr
+from tools.tune_fusion import lists, modes, mrr, read_queries
 
 WORD = re.compile(r"\w+")
 
@@ -77,7 +76,7 @@ def main() -> None:
     if len(a.pairs) % 2:
         ap.error("give databases and query files in pairs")
     for db, qfile in zip(a.pairs[::2], a.pairs[1::2]):
-        queries = [json.loads(ln) for ln in Path(qfile).read_text(encoding="utf-8").splitlines() if ln.strip()]
+        queries = read_queries(qfile)
         print(f"{Path(qfile).name} ({len(queries)} queries): "
               + ", ".join(f"{m} {v:.3f}" for m, v in scores(db, queries).items()))
 

@@ -66,6 +66,11 @@ def lists(db: str, queries: list[dict], depth: int) -> list[dict]:
     return out
 
 
+def read_queries(path: str) -> list[dict]:
+    """A query file: JSON lines of query and relevant ([{doc, contains}])."""
+    return [json.loads(ln) for ln in Path(path).read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
 def rank(entry: dict, ranked: list[tuple[str, float]]) -> int | None:
     seen = {pid for pid, _ in entry["exact"]}
     order = [pid for pid, _ in entry["exact"]] + [pid for pid, _ in ranked if pid not in seen]
@@ -97,8 +102,7 @@ def main() -> None:
     depth = S.settings()["depth"]
     sets = []
     for db, qfile in zip(a.pairs[::2], a.pairs[1::2]):
-        queries = [json.loads(ln) for ln in Path(qfile).read_text(encoding="utf-8").splitlines() if ln.strip()]
-        sets.append((Path(qfile).name, lists(db, queries, depth)))
+        sets.append((Path(qfile).name, lists(db, read_queries(qfile), depth)))
     tune = sets[:a.tune or len(sets)]
     current = S.settings()
     print("current settings:", {k: current[k] for k in GRID})
