@@ -66,8 +66,11 @@ RESCORE = 200  # rows ranked on their codes that are scored again on their float
 ROWS = """CREATE TABLE IF NOT EXISTS index_rows (row BIGINT PRIMARY KEY, passage_id VARCHAR, doc_id VARCHAR,
     key UBIGINT, doc_date DATE, doc_type VARCHAR)"""
 # what a row depends on: a passage whose key, date or type changed gets a new row (text_hash stands for the
-# text, title and heading: hashing the text itself at each sync read every passage's text, 30 s at 3M)
-KEY = "hash(p.text_hash, p.heading, p.terms, p.page, p.kind, p.char_start, p.char_end, d.source_path, d.title)"
+# text, title and heading: hashing the text itself at each sync read every passage's text, 30 s at 3M). The
+# pipeline's version stands for how its sentences were read (or whether they were): a new version may embed
+# them anew under the same text, and hashing the sentence vectors would read gigabytes at each sync.
+KEY = ("hash(p.text_hash, p.heading, p.terms, p.page, p.kind, p.char_start, p.char_end, d.source_path, d.title, "
+       "d.pipeline_version)")
 PASSAGE_FIELDS = ("passage_id", "doc_id", "page", "heading", "kind", "char_start", "char_end", "text")
 RECORD_FIELDS = (*PASSAGE_FIELDS, "source_path", "title", "doc_date")  # a hit's fields
 RECORD = (f"json_array({', '.join(f'p.{f}' for f in PASSAGE_FIELDS)}, d.source_path, d.title, "

@@ -420,6 +420,32 @@ def test_a_passage_is_scored_by_its_best_sentence_in_the_index_and_in_a_scan(tmp
     assert abs(_near(con, index, unit(q), 1)[0][1] - 1.0) < 0.02  # the sentence is the query
 
 
+def test_the_index_serves_the_sentence_vectors_a_re_ingest_stored(tmp_path, monkeypatch):
+    """A new version of the pipeline may read a passage's sentences anew, or not at all, while the passage's
+    own text stays: the index must serve what the database now holds, not the sentences it was written with."""
+    from pipeline import ingest
+    from pipeline.config import config
+    from pipeline.index import SearchIndex
+
+    def served(db) -> tuple[int, int]:
+        con = store.connect(db, read_only=True)
+        index = SearchIndex.open(con)
+        counts = np.diff(np.concatenate([[0], index.sent_ends.astype(np.int64)]))
+        stored = con.execute("SELECT coalesce(sum(octet_length(sentence_vectors)), 0) // (2 * 8) FROM passages")
+        try:
+            return int(counts[index.live.astype(bool)].sum()), stored.fetchone()[0]
+        finally:
+            con.close()
+    db, f, model = tmp_path / "k.duckdb", CORPUS / "2025-04-17_natuurherstel-stikstof.txt", CountingEmbedder()
+    run_batch([f], db, model)
+    live, stored = served(db)
+    assert live == stored > 0
+    monkeypatch.setattr(ingest, "pipeline_version", lambda: "next")
+    monkeypatch.setitem(config().search, "sentence_vectors", False)
+    assert run_batch([f], db, model).outcomes[0].status == "changed"
+    assert served(db) == (0, 0)
+
+
 def test_a_database_of_schema_3_is_searched_as_it_is_and_migrated_when_written(tmp_path, corpus_db, embedder, caplog):
     """Schema 3 kept sentence vectors as SMALLINT[dim][] lists: read-only, the scan reads them there; opened to
     write, they become BLOBs of the same values."""
