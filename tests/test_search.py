@@ -332,19 +332,19 @@ def test_a_new_rows_list_is_sought_within_the_nearest_groups_of_centroids():
 
 def test_our_query_set_ranks_as_the_readme_says(corpus_db):
     """benchmarks/queries/corpus.jsonl through the fusion tuning tool (which must keep working with the
-    index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.88 (the README's
-    0.901, less one query moved from first to second place)."""
+    index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.90 (the README's
+    0.914, less one query moved from first to second place)."""
     from tools.tune_fusion import lists, modes, mrr
     queries = [json.loads(line) for line in (CORPUS.parent / "benchmarks/queries/corpus.jsonl").read_text().splitlines()]
     entries = lists(str(corpus_db), queries, S.settings()["depth"])
     assert all(e["relevant"] for e in entries)  # every query's passage exists
     score = {m: mrr(entries, f) for m, f in modes(S.settings()).items()}
-    assert score["hybrid"] >= max(score["keyword"], score["semantic"]) and score["hybrid"] >= 0.88, score
+    assert score["hybrid"] >= max(score["keyword"], score["semantic"]) and score["hybrid"] >= 0.90, score
 
 
 def test_hybrid_search_is_ahead_of_plain_keyword_peers_on_our_query_set(corpus_db):
     """`tools.peers`: SQLite FTS5 and DuckDB fts over the same passages score below our hybrid search
-    (0.603 and 0.659 against 0.901 when measured), and the peers find something (a broken peer scores 0)."""
+    (0.603 and 0.659 against 0.914 when measured), and the peers find something (a broken peer scores 0)."""
     from tools.peers import scores
     queries = [json.loads(line) for line in (CORPUS.parent / "benchmarks/queries/corpus.jsonl").read_text().splitlines()]
     score = scores(str(corpus_db), queries)
