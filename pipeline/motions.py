@@ -163,6 +163,8 @@ DICTUM = re.compile(r"\b(verzoekt|roept|spreekt\s+uit|draagt\s+.{0,40}\s+op|besl
 OPENING = re.compile(r"De\s+Kamer,\s+gehoord\s+de\s+beraadslaging,?", re.I)
 CLOSING = re.compile(r"en\s+gaat\s+over\s+tot\s+de\s+orde\s+van\s+de\s+dag\.?", re.I)
 MOVERS_HEAD = re.compile(r"MOTIE\s+VAN\s+(?:HET\s+LID|DE\s+LEDEN)\s+([^\n]+)")
+# members who signed after the motion was submitted, as the Kamer's motion form lists them
+COSIGNERS = re.compile(r"^\s*(?:later\s+toegevoegde\s+)?mede-?indiener\(?s?\)?\s*:\s*([^\n]+)", re.I | re.M)
 
 
 FIRST_NAME = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+\s+")
@@ -176,23 +178,45 @@ def _signature(line: str) -> bool:
     return bool(r.name.fullmatch(line) or (m := FIRST_NAME.match(line)) and r.name.fullmatch(line, m.end()))
 
 
+def _signed(text: str, pos: int) -> int | None:
+    """Where the signatures start after `pos` in a motion without the closing formula (the form as
+    submitted, before the Griffie set it): the first name on a line of its own after a line that ends a
+    clause."""
+    last = ""
+    for m in re.finditer(r"[^\n]+", text[pos:]):
+        line = m.group().strip()
+        if last.endswith((",", ".")) and _signature(line):
+            return pos + m.start()
+        last = line or last
+    return None
+
+
 def parse_motion_document(text: str) -> MotionText | None:
     """Movers, considerations and dictum of a document that is itself a motion."""
-    start, close = OPENING.search(text), CLOSING.search(text)
-    if not start or not close or close.start() < start.end():
+    start = OPENING.search(text)
+    if not start:
         return None
-    body = text[start.end():close.start()]
+    close = CLOSING.search(text, start.end())
+    if close:
+        end, signed = close.start(), close.end()
+    elif (found := DICTUM.search(text, start.end())) and (end := _signed(text, found.end())) is not None:
+        signed = end
+    else:
+        return None
+    body = text[start.end():end]
     dictum = DICTUM.search(body)
     considering = body[:dictum.start()] if dictum else body
     parts = [p.strip(" ,;\n") for p in re.split(CONSIDERATION, considering) if p and p.strip(" ,;\n")]
     considerations = [re.sub(r"\s+", " ", f"{a} {b}") for a, b in zip(parts[::2], parts[1::2])]
     # Signatures under the closing formula, one surname a line, are the names as written;
     # else the heading "MOTIE VAN HET LID VAN DER GRAAF C.S." in capitals.
-    tail = text[close.end():close.end() + 600]
+    tail = text[signed:signed + 600]
     movers = [ln.strip() for ln in tail.splitlines() if _signature(ln.strip())]
     head = MOVERS_HEAD.search(text)
     if not movers and head:
         names = re.split(r"\s*(?:,|\bEN\b)\s*", re.sub(r"\s*C\.S\.?$", "", head.group(1).strip()))
         movers = [name_case(n) for n in names if n]
+    for names in COSIGNERS.findall(tail):
+        movers += [n for n in (x.strip(" .") for x in re.split(r",|\s+en\s+", names)) if n and n not in movers]
     return MotionText(movers, bool(head and re.search(r"C\.S\.?\s*$", head.group(1).strip())), considerations,
                       re.sub(r"\s+", " ", body[dictum.start():]).strip() if dictum else "")

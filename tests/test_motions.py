@@ -97,6 +97,18 @@ def test_motion_document():
     assert parsed.dictum.startswith("verzoekt de regering, een investeringsplan")
 
 
+def test_a_motion_as_submitted_without_the_closing_formula_and_with_a_later_co_signer():
+    """The form as a member submits it: no "en gaat over tot de orde van de dag" yet, the signature under the
+    dictum, and the members who signed later on a line of the form."""
+    parsed = parse_motion_document(
+        "MOTIE VAN HET LID DE GROOT\n\nDe Kamer,\n\ngehoord de beraadslaging,\n\nconstaterende dat peilbesluiten "
+        "lang op zich laten wachten;\n\nverzoekt de regering de waterschappen een termijn te stellen voor\n"
+        "hun peilbesluiten,\n\nDe Groot\n\nLater toegevoegde medeindiener(s): Van der Plas, Bikker\n")
+    assert parsed.movers == ["De Groot", "Van der Plas", "Bikker"]
+    assert parsed.considerations == ["constaterende dat peilbesluiten lang op zich laten wachten"]
+    assert parsed.dictum == "verzoekt de regering de waterschappen een termijn te stellen voor hun peilbesluiten,"
+
+
 def test_a_letter_is_not_a_motion_document():
     assert parse_motion_document("Geachte voorzitter,\n\nIn de motie van het lid X wordt gevraagd …") is None
 
