@@ -18,6 +18,7 @@ from .dutch import ends_open
 from .layout import HEADING, PAGE_NUMBER, RawFootnote, furniture_lines, mark, note_text
 
 GUTTER = 12  # points of empty width between two columns
+NOTE_GAP = 2.5  # body sizes of empty height that end a footnote zone (below)
 FOOTNOTE_START = re.compile(r"^(\d{1,3})\s*(?=\S)")
 SALUTATION = re.compile(r"^(Geachte|Hooggeachte|Aan de [Vv]oorzitter)\b")
 
@@ -208,9 +209,12 @@ def _extract_pdf(path: str) -> PdfLayout:
         furniture += [("running", ln.text.replace("\x00", ""), ln.page) for ln in body[:head]]
         furniture += [("colofon", ln.text.replace("\x00", ""), ln.page) for ln in body[foot:]]
         body = body[head:foot]
-        # The footnote zone: the run of small-font lines at the foot of the page.
+        # The footnote zone: the run of small-font lines at the foot of the page, set close together. A
+        # table or caption in small print stands apart from the notes below it (on the real papers at
+        # hand, lines within a zone are under one body size apart; a table above two notes, 16).
         zone_start = len(body)
-        while zone_start > 0 and body[zone_start - 1].size < 0.92 * body_size:
+        while zone_start > 0 and body[zone_start - 1].size < 0.92 * body_size and (
+                zone_start == len(body) or body[zone_start].top - body[zone_start - 1].bottom < NOTE_GAP * body_size):
             zone_start -= 1
         if zone_start == len(body) or not (FOOTNOTE_START.match(body[zone_start].text.lstrip("\x00")) or notes):
             unfinished = bool(notes) and not re.search(r"[.!?)»]$", notes[-1].text.strip())

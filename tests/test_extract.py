@@ -250,6 +250,44 @@ def test_pdf_colofon_column_beside_the_body(tmp_path):
     assert {f.text for f in doc.furniture if f.kind == "colofon"} >= {"Datum", "Kenmerk", "Pagina 2 van 2"}
 
 
+def test_pdf_table_in_small_print_above_the_notes_stays_in_the_body(tmp_path):
+    """Answers to Kamervragen set a table in the notes' size below an answer, the page's note far below it:
+    the table is body, not the rest of the note on the page before."""
+    from fpdf import FPDF
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_auto_page_break(False)
+
+    def body(y, lines, marker=None):
+        pdf.set_font("Helvetica", "", 10)
+        for i, t in enumerate(lines):
+            pdf.text(25, y + 5 * i, t)
+        if marker:
+            pdf.set_font("Helvetica", "", 6)
+            pdf.text(25 + pdf.get_string_width(lines[-1]) * 10 / 6 + 0.5, y + 5 * (len(lines) - 1) - 1.5, marker)
+
+    def small(y, rows):
+        pdf.set_font("Helvetica", "", 7)
+        for i, t in enumerate(rows):
+            pdf.text(25, y + 3.5 * i, t)
+
+    pdf.add_page()
+    body(40, ["Vraag 1", "Kent u het bericht over de sluiting van het zwembad in Meppel?"], marker="1")
+    body(55, ["Antwoord 1", "Ja. De gemeente heeft mij over de sluiting vooraf ingelicht."])
+    small(270, ["1 Dagblad van het Noorden, 3 februari 2025, Zwembad Meppel gaat dicht"])
+    pdf.add_page()
+    body(40, ["Vraag 2", "Hoeveel zwembaden sloten de afgelopen jaren hun deuren?"], marker="2")
+    body(55, ["Antwoord 2", "De cijfers van de branchevereniging staan hieronder:"])
+    small(68, ["Sluitingen per jaar", "Jaar 2022 2023 2024", "Binnenbaden 4 7 9", "Buitenbaden 2 3 5"])
+    small(270, ["2 Branchevereniging Zwembaden, Jaarcijfers 2024"])
+    path = tmp_path / "antwoorden.pdf"
+    pdf.output(str(path))
+    doc = extract(path)
+    assert {n.number: " ".join(n.text.split()) for n in doc.footnotes} == {
+        1: "Dagblad van het Noorden, 3 februari 2025, Zwembad Meppel gaat dicht",
+        2: "Branchevereniging Zwembaden, Jaarcijfers 2024"}
+    assert "Binnenbaden 4 7 9" in doc.text
+
+
 def test_pdf_title_wrapped_onto_a_bold_line_is_no_heading(tmp_path):
     """A decision list: "3. Agendapunt:" in roman, its title in bold, wrapped onto bold lines of their own.
     The wrapped lines go on the agenda item's paragraph; the bold section title above it stays a heading."""
