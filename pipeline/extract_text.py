@@ -239,6 +239,7 @@ def _md_paragraph(p: str) -> str:
 # missing, so pages are found from the text too; a note zone is only as long as its notes run on.
 
 MAX_NOTE_LINES = 8
+WEB = re.compile(r"(?:https?://|www\.)", re.I)
 PAGE_OF_IN = re.compile(r"(?:^|(?<=\s))Pagina\s+\d{1,4}\s+van\s+\d{1,4}(?!\d)")
 SOFT_HYPHEN = re.compile("[\u00ad\ufffe](?=\n|$)")
 # A marker digit: glued to a word or punctuation ("zorg.3", "afgedaan.5"), after one space
@@ -350,7 +351,7 @@ def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool
     note zone can stand mid-"page" (pages joined by the converter): the body after it is a new page."""
     out: list[list[str]] = []
     if notes and not _note_ended(notes[-1].text, 0):
-        lines = _continued_note(lines, notes[-1])
+        lines = _continued_note(lines, notes[-1], _runs_on(next((ln for ln in reversed(before) if ln.strip()), "")))
     while True:
         earlier = before + [ln for part in out for ln in part]
         zone = _find_zone(lines, notes[-1].number + 1 if notes else 1, fed, earlier)
@@ -369,15 +370,19 @@ def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool
             return out
 
 
-def _continued_note(lines: list[str], note: RawFootnote) -> list[str]:
+def _continued_note(lines: list[str], note: RawFootnote, body_runs_on: bool) -> list[str]:
     """A note left unfinished at the foot of the last page goes on at the foot of this one, above
-    this page's own notes: lines opening in lower case after a sentence end, a short line or a gap."""
-    start = next((i for i, ln in enumerate(lines) if note_text(ln, note.number + 1) is not None), len(lines))
+    this page's own notes: lines opening in lower case after a sentence end, a short line or a gap.
+    Not the page's first line where the body above ended mid-sentence: that is the body going on."""
+    start = next((i for i in range(len(lines)) if _note_at(lines, i, note.number + 1)), len(lines))
     while start > 0 and not lines[start - 1].strip():
         start -= 1
+    top = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
     for j in range(start - 1, max(-1, start - 8), -1):
         first = lines[j].strip()
         prev = lines[j - 1].strip() if j else ""
+        if j == top and body_runs_on:
+            break
         if first[:1].islower() and (not prev or re.search(r"[.!?:]$", prev) or len(prev) < 40):
             note.text += "\n" + "\n".join(ln.strip() for ln in lines[j:start] if ln.strip())
             return [*lines[:j], *lines[start:]]
@@ -392,20 +397,34 @@ def _find_zone(lines: list[str], expected: int, fed: bool, earlier: list[str], l
     line-end hyphen) is split off first. A zone whose notes read like body paragraphs is no zone."""
     glued_note = re.compile(rf"(?<=[a-zà-ÿ]){expected}(?=[A-Z«\"“(])")
     # A note opening in lower case ("3 ingegaan op …") is more often body after a marker: a last
-    # resort, and never right under a line whose sentence runs on.
+    # resort, and never right under a line whose sentence runs on. A web address is no such body.
     for lower in (False, True) if lower_ok else (False,):
         for i in range(len(lines)):
-            rest = note_text(lines[i], expected)
+            rest = opened[0] if (opened := _note_at(lines, i, expected)) else None
             if rest is None and not lower and (tail := glued_note.search(lines[i])):
                 candidate = [*lines[:i], lines[i][:tail.start()], lines[i][tail.start():], *lines[i + 1:]]
                 found = _zone_at(candidate, i + 1, expected, fed, earlier)
                 if found:
                     return (candidate, i + 1, *found)
-            elif rest and rest[0].islower() == lower and not (lower and _runs_on(lines[i - 1] if i else "")):
+            elif rest and (rest[0].islower() and not WEB.match(rest)) == lower and not (lower and _runs_on(lines[i - 1] if i else "")):
                 found = _zone_at(lines, i, expected, fed, earlier)
                 if found:
                     return (lines, i, *found)
     return None
+
+
+def _note_at(lines: list[str], i: int, n: int) -> tuple[str, int] | None:
+    """Note `n` opening at line `i`: its first text and the index of the line after that text. The
+    number opens the line ("3 Zie …"), or stands on a line of its own with the text on the next line
+    that holds any (pdftotext sets a raised note number apart from its text, as in the answers to
+    Kamervragen of 2023–2024)."""
+    if (rest := note_text(lines[i], n)) is not None:
+        return rest, i + 1
+    if lines[i].strip() != str(n):
+        return None
+    j = next((j for j in range(i + 1, min(i + 5, len(lines))) if lines[j].strip()), None)
+    text = lines[j].strip() if j is not None else ""
+    return (text, j + 1) if text and not text[0].isdigit() and note_text(text, n + 1) is None else None
 
 
 def _runs_on(line: str) -> bool:
@@ -417,8 +436,10 @@ def _zone_at(lines: list[str], start: int, expected: int, fed: bool, earlier: li
     if not _has_marker("\n".join([*earlier[-60:], *lines[:start]]), expected):
         return None
     # Notes run to the page foot; where that makes one read like paragraphs, they stand between
-    # paragraphs instead and end where they end.
-    for to_foot in ([True, False] if fed else [False]):
+    # paragraphs instead and end where they end. A number on a line of its own may be a marker set
+    # apart ("…spits»?" / "1" / "Antwoord 1"): notes it opens must run to the foot of a sure page.
+    apart = lines[start].strip() == str(expected)
+    for to_foot in [True] * fed + [False] * (not apart):
         end, found = _read_zone(lines, start, expected, to_foot)
         if all(t.count("\n") < MAX_NOTE_LINES for _, t in found):
             return end, found
@@ -436,18 +457,34 @@ def _read_zone(lines: list[str], start: int, expected: int, fed: bool) -> tuple[
         # the next number, or (opening in capitals, unlike "5 juni 2023" going on) the one after it:
         # a note the converter lost leaves a gap the check names
         nxt = found[-1][0] + 1 if found else expected
-        number, rest = next(((n, r) for n in (nxt, nxt + 1) if ln and (r := note_text(ln, n)) is not None
-                             and (n == nxt or r[:1].isupper())), (None, None))
+        number, (rest, after) = next(((n, o) for n in (nxt, nxt + 1) if ln and (o := _note_at(lines, i, n))
+                                      and (n == nxt or o[0][:1].isupper())), (None, (None, i + 1)))
         if not ln:
             pass
         elif rest is not None and (found or number == expected):
             found.append((number, rest))
+            i = after
+            continue
         elif fed or not _note_ended(found[-1][1], width):
             found[-1] = (found[-1][0], found[-1][1] + "\n" + ln)
         else:
             break
         i += 1
-    return i, found
+    return i, _run_together(found)
+
+
+def _run_together(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Notes a converter wrote on one line (pypdfium2: "2 Kamerstuk 23 235, nr. 240. 3 Kamerstuk …") apart:
+    the next number, not yet read, between spaces before a capital or a web address."""
+    out: list[tuple[int, str]] = []
+    numbers = {n for n, _ in found}
+    for n, text in found:
+        while n + 1 not in numbers and (m := re.search(rf"(?<=\S)[ \t]+{n + 1}[ \t]+(?=[A-Z«“(]|{WEB.pattern})", text)):
+            out.append((n, text[:m.start()]))
+            n, text = n + 1, text[m.end():]
+            numbers.add(n)
+        out.append((n, text))
+    return out
 
 
 def _note_ended(note: str, width: int) -> bool:

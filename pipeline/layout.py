@@ -40,8 +40,10 @@ EDGE = 3  # lines at the top and at the foot of a page where running headers and
 # vergaderjaar 2022–2023, 36 200 IX, nr. 30 1") is written as a citation is, so only a page's foot makes it one.
 _PRINTED = (r"(?:kst|ah-tk|h-tk|blg|stcrt|stb)-[\w-]*\d|ISSN\s+\d{4}\s*-\s*\d{3}[\dX]|[’']s-Gravenhage\s+\d{4}"
             r"|(?:Tweede|Eerste)\s+Kamer,\s+vergaderjaar\s+\d{4}\s?[–-]\s?\d{4},\s+Aanhangsel(?:\s+\d{1,4})?")
-_STUK_FOOT = r"(?:Tweede|Eerste)\s+Kamer,\s+vergaderjaar\s+\d{4}\s?[–-]\s?\d{4},\s+\d{2}\s?\d{3}(?:[ -][A-Z0-9]{1,6})?,\s+nr\.\s+\d+(?:\s+\d{1,4})?"
+_STUK = r"(?:Tweede|Eerste)\s+Kamer,\s+vergaderjaar\s+\d{4}\s?[–-]\s?\d{4},\s+\d{2}\s?\d{3}(?:[ -][A-Z0-9]{1,6})?,\s+nr\.\s+\d+"
+_STUK_FOOT = _STUK + r"(?:\s+\d{1,4})?"
 COLOPHON = re.compile(rf"[ \t]*(?:(?:{_PRINTED}|{_STUK_FOOT})[ \t]*)+")
+STUK_FOOT = re.compile(rf"\s*({_STUK})(?:\s+\d{{1,4}})?\s*")
 PRINTED = re.compile(_PRINTED)
 # The masthead of a printed paper's first page, lines of their own that would head every passage: the house
 # (its logo's "2" glued on by some converters), the year ("Vergaderjaar 2023–2024"), and the Aanhangsel's
@@ -137,10 +139,21 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
     for p in range(len(pages)):
         per_page.update(set().union(*[_furniture_keys(pages[q][i], q) for q, i in edges if q == p]))
     need = max(2, (len(pages) + 1) // 2)
+    # A paper's own Kamerstuk foot stands on each of its pages; one that names another stuk once is a note.
+    feet = Counter(k for lines in pages for k in {_stuk(line) for line in lines} if k)
     own = {(p, i) for p, lines in enumerate(pages) for i, line in enumerate(lines)
-           if printed(line, i >= len(lines) - EDGE)}
-    return own | {(p, i) for p, i in edges if PAGE_NUMBER.match(pages[p][i]) or PAGE_FOOT.search(pages[p][i]) or (
+           if printed(line, i >= len(lines) - EDGE and (len(pages) == 1 or feet[_stuk(line)] != 1))}
+    found = own | {(p, i) for p, i in edges if PAGE_NUMBER.match(pages[p][i]) or PAGE_FOOT.search(pages[p][i]) or (
         len(pages) > 1 and any(per_page[k] >= need for k in _furniture_keys(pages[p][i], p)))}
+    # A bare number with text of the page below it is no page number: a note's number set apart from its text.
+    return {(p, i) for p, i in found if not (pages[p][i].strip().isdigit() and i >= len(pages[p]) - EDGE and any(
+        (p, j) not in found and pages[p][j].strip() for j in range(i + 1, len(pages[p]))))}
+
+
+def _stuk(line: str) -> str | None:
+    """The Kamerstuk a line that is all a Kamerstuk's foot names, without the page number after it."""
+    m = STUK_FOOT.fullmatch(line)
+    return re.sub(r"\s+", " ", m.group(1)) if m else None
 
 
 def join_lines(lines: list[str], vocab: set[str]) -> str:

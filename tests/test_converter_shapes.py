@@ -114,6 +114,17 @@ def test_a_note_repeated_on_several_pages_is_no_running_footer():
     assert not {(p, 3) for p in range(3)} & furn  # notes 3, 8 and 12 with the same text
 
 
+def test_a_number_above_a_note_is_no_page_number_and_a_stuk_named_once_no_page_foot():
+    """pdftotext -layout: a note's raised number on a line of its own at the foot, its text below it; the
+    note cites a Kamerstuk as a Kamerstuk's page foot reads. The paper's own foot recurs."""
+    from pipeline.layout import furniture_lines
+    own = "Tweede Kamer, vergaderjaar 2024–2025, 36 600 VII, nr. 12"
+    pages = [["Tekst van de brief.", "4", "Tweede Kamer, vergaderjaar 2021–2022, 35 925 VII, nr. 88", f"{own} 1"],
+             ["Meer tekst van de brief.", f"{own} 2"]]
+    assert furniture_lines(pages) == {(0, 3), (1, 1)}
+    assert furniture_lines([["Tekst.", own]]) == {(0, 1)}  # one page: its foot, as there is nothing to repeat
+
+
 def test_numbering_that_starts_again_is_read_and_named():
     from pipeline.checks import check
     from pipeline.model import Document
@@ -392,3 +403,55 @@ def test_a_papers_date_stamp_or_addressee_heads_nothing(stamp):
                         "Kamer jaarlijks over de voortgang van de dijkversterkingen te informeren."])
     _, blocks, _ = assemble(body, [])
     assert {b.text: b.kind for b in blocks}[stamp] == "paragraph"
+
+
+def _aanhangsel(apart: str) -> str:
+    """Two pages of answers to Kamervragen as pdftotext writes them: each note's raised number on a line of
+    its own, `apart` from its text (raw: a blank line or the colophon between; -layout: the text indented
+    on the next line); note 3 cites a Kamerstuk in the form of a Kamerstuk's page foot."""
+    def note(n, text):
+        return [f"{' ' * 20 if apart == 'layout' else ''}{n}", *([""] if apart == "raw" else []),
+                f"{' ' * 24 if apart == 'layout' else ''}{text}"]
+    first = ["Vraag 1", "Kent u het bericht «Bibliotheek in Emmen sluit op zaterdag»?1", "",
+             "Antwoord 1", "Ja. De gemeente heeft de openingstijden ingekort om te besparen.", "",
+             *note(1, "Dagblad van het Noorden, 2 april 2025, «Bibliotheek in Emmen sluit op zaterdag»"), "",
+             "ah-tk-20242025-1234", "ISSN 0921 - 7398", "’s-Gravenhage 2025", "",
+             "Tweede Kamer, vergaderjaar 2024–2025, Aanhangsel", "", "1"]
+    second = ["Vraag 2", "Hoeveel bibliotheken gingen sinds 2020 dicht?2", "", "Antwoord 2",
+              "Volgens de monitor van de koepel sloten er veertien vestigingen.3", "",
+              *note(2, "Koninklijke Bibliotheek, Bibliotheekmonitor 2024"),
+              *note(3, "Tweede Kamer, vergaderjaar 2022–2023, 33 846, nr. 92"), "",
+              "Tweede Kamer, vergaderjaar 2024–2025, Aanhangsel", "", "2"]
+    return "\n".join(first) + "\n\f" + "\n".join(second) + "\n"
+
+
+@pytest.mark.parametrize("apart", ["raw", "layout"])
+def test_a_note_number_on_a_line_of_its_own_opens_its_note(apart):
+    lay = parse(_aanhangsel(apart))
+    body, _, notes = assemble(lay.body, lay.notes)
+    assert [(n.number, " ".join(n.text.split())) for n in notes] == [
+        (1, "Dagblad van het Noorden, 2 april 2025, «Bibliotheek in Emmen sluit op zaterdag»"),
+        (2, "Koninklijke Bibliotheek, Bibliotheekmonitor 2024"),
+        (3, "Tweede Kamer, vergaderjaar 2022–2023, 33 846, nr. 92")]
+    assert "Bibliotheekmonitor" not in body and "33 846" not in body
+    assert body.rstrip().endswith("veertien vestigingen.")
+
+
+def test_notes_a_converter_ran_together_and_a_web_address_under_a_running_sentence():
+    """pypdfium2 writes a page's notes on one line, and note 1 here is a web address under a sentence that
+    runs on to the next page."""
+    text = "\n".join([
+        "Vraag 1", "Kent u de website van de bibliotheek in Emmen?1", "", "Antwoord 1",
+        "Ja. De bibliotheek meldt daar dat zij op zaterdag dicht is, omdat de gemeente de",
+        "1 https://www.bibliotheekemmen.nl/openingstijden",
+        "Tweede Kamer, vergaderjaar 2024–2025, Aanhangsel 1\fsubsidie voor dit jaar heeft verlaagd.", "",
+        "Vraag 2", "Hoeveel bibliotheken gingen sinds 2020 dicht?2", "", "Antwoord 2",
+        "Volgens de monitor van de koepel sloten er veertien vestigingen.3",
+        "2 Koninklijke Bibliotheek, Bibliotheekmonitor 2024. 3 Tweede Kamer, vergaderjaar 2022–2023, 33 846, nr. 92",
+        "Tweede Kamer, vergaderjaar 2024–2025, Aanhangsel 2"])
+    lay = parse(text)
+    body, _, notes = assemble(lay.body, lay.notes)
+    assert [(n.number, n.text) for n in notes] == [
+        (1, "https://www.bibliotheekemmen.nl/openingstijden"), (2, "Koninklijke Bibliotheek, Bibliotheekmonitor 2024."),
+        (3, "Tweede Kamer, vergaderjaar 2022–2023, 33 846, nr. 92")]
+    assert "de gemeente de subsidie voor dit jaar heeft verlaagd" in " ".join(body.split())
