@@ -212,6 +212,10 @@ SIGNER = re.compile(r"^\s*(?:De|Het)\s+(?:[\w-]+\s+){0,2}?(?:voorzitter|(?:adjun
                     r"|staatssecretaris|minister-president)\b[^,]{0,80},", re.I)
 
 
+# a table's row: three figures or more side by side ("Seksuele gerichtheid 10 14 34", "TOTAAL 12 17 40")
+TABLE_ROW = re.compile(r"(?<![\w.,])\d[\d.,]*(?:[ \t]+\d[\d.,]*){2,}(?!\w)")
+
+
 def _is_heading(text: str) -> bool:
     plain = unmarked(text).strip()
     if not plain or len(plain.split()) > 12 or len(plain) > 100:
@@ -223,11 +227,11 @@ def _is_heading(text: str) -> bool:
 
 def _may_head(text: str) -> bool:
     """Whether a line, bold or not, may be a heading: one names its section in words, and the paper's number
-    in its masthead ("1481", "36 200 IX", "Nr. 309"), its date stamp, dateline or bare date, whom it is for and
-    who signs it head nothing that follows (a lijst van vragen's questions, a motion's text, a letter's body)."""
+    in its masthead ("1481", "36 200 IX", "Nr. 309"), its date stamp, dateline or bare date, whom it is for,
+    who signs it and a table's row head nothing that follows (a lijst van vragen's questions, a motion's text, a letter's body)."""
     plain = unmarked(text).strip()
     return (bool(re.search(r"[^\W\d_]{3}", plain)) and not any(p.match(plain) for p in (STAMP, ADDRESSEE, SIGNER))
-            and not _bare_date().fullmatch(plain))
+            and not _bare_date().fullmatch(plain) and not TABLE_ROW.search(plain))
 
 
 def _ends_paragraph(text: str) -> bool:

@@ -83,6 +83,7 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
 
     passages: list[Passage] = []
     heading = ""
+    bare: tuple[int, int, int] | None = None  # (start, end, page) of a heading with nothing under it yet
     group: list[tuple[str, int, int, int]] = []  # (text, start, end, page)
 
     def flush() -> None:
@@ -118,14 +119,26 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                     group and kamers(group[-1][2] - 1) and labels_answer(part)  # the label after the question
                     or kamers(start) and part.endswith("?")):  # a question short enough to look like a heading
                 flush()
-                heading = part
+                # A heading with nothing under it (a part's title over its first section's, a table's
+                # caption over its header row) heads what follows as well; one too long for that to fit
+                # is a passage of its own, so that no heading's words are lost to search. Not the masthead
+                # line that holds the paper's title, which every passage carries already.
+                bare = bare if bare and not (title and title in heading) else None
+                chained = f"{heading} > {part}"
+                if bare and count_tokens(chained) > budget // 4:
+                    passages.append(Passage(len(passages), bare[2], "", heading, bare[0], bare[1]))
+                heading = chained if bare and count_tokens(chained) <= budget // 4 else part
+                bare = (start, start + len(part), block.page)
                 continue
+            bare = None
             for text, at in _pieces(part, start, lambda t: fits(heading, t)):
                 candidate = "\n\n".join([*(g[0] for g in group), text])
                 if group and not fits(heading, candidate):
                     flush()
                 group.append((text, at, at + len(text), block.page))
     flush()
+    if bare:  # the paper ends with a heading
+        passages.append(Passage(len(passages), bare[2], "", heading, bare[0], bare[1]))
     body = list(passages)
     if asks and has_preamble(doc.meta.doc_type):
         for p in body:

@@ -73,6 +73,19 @@ def test_a_letters_headings_still_end_passages(tmp_path):
         ("Aanvoer", "De Kleinschalige Wateraanvoer wordt uitgebreid.")]
 
 
+def test_no_heading_is_lost_to_search(tmp_path):
+    """A heading with nothing under it heads what follows as well, a table's rows head nothing, and a
+    heading that ends the paper is a passage of its own."""
+    path = tmp_path / "brief.txt"
+    path.write_text("Betreft Voortgang zoetwaterbeleid\n\nGeachte voorzitter,\n\nMet deze brief informeer ik u over het "
+                    "zoetwaterbeleid.\n\nDeel II Uitvoering\n\nAanvoer\n\nDe Kleinschalige Wateraanvoer wordt uitgebreid.\n\n"
+                    "Innamepunten per jaar\n\nLek 4 6 9\n\nAmsterdam-Rijnkanaal 1 2 2\n\nBijlagen\n", encoding="utf-8")
+    body = [p for p in make_passages(extract(path), lambda t: len(t.split()), 384) if p.kind == "body"]
+    assert [(p.heading, p.text) for p in body][-3:] == [
+        ("Deel II Uitvoering > Aanvoer", "De Kleinschalige Wateraanvoer wordt uitgebreid."),
+        ("Innamepunten per jaar", "Lek 4 6 9\n\nAmsterdam-Rijnkanaal 1 2 2"), ("", "Bijlagen")]
+
+
 def test_a_verslags_fracties_and_the_reaction_keep_their_own_passages():
     """The whole inbreng is one turn of the Kamer's; its headings (a fractie each) and the reaction's still
     end passages: the reaction answers every fractie, not the last one."""
