@@ -333,7 +333,7 @@ def test_a_new_rows_list_is_sought_within_the_nearest_groups_of_centroids():
 def test_our_query_set_ranks_as_the_readme_says(corpus_db):
     """benchmarks/queries/corpus.jsonl through the fusion tuning tool (which must keep working with the
     index): hybrid search at least as good as either mode alone, and MRR@10 not below 0.90 (the README's
-    0.914, less one query moved from first to second place)."""
+    0.934, less about three queries moved from first to second place)."""
     from tools.tune_fusion import lists, modes, mrr
     queries = [json.loads(line) for line in (CORPUS.parent / "benchmarks/queries/corpus.jsonl").read_text().splitlines()]
     entries = lists(str(corpus_db), queries, S.settings()["depth"])
@@ -342,9 +342,20 @@ def test_our_query_set_ranks_as_the_readme_says(corpus_db):
     assert score["hybrid"] >= max(score["keyword"], score["semantic"]) and score["hybrid"] >= 0.90, score
 
 
+def test_a_query_whose_passage_no_paper_holds_is_named_not_scored_silently(corpus_db, capsys):
+    """A `contains` with a word left out matches no passage; the tools say so, as a miss of search's it
+    would pull MRR down unseen."""
+    from tools.tune_fusion import lists
+    queries = [json.loads(line) for line in (CORPUS.parent / "benchmarks/queries/corpus.jsonl").read_text().splitlines()][:2]
+    queries[1] = {**queries[1], "relevant": [{**queries[1]["relevant"][0], "contains": "zin die nergens staat"}]}
+    entries = lists(str(corpus_db), queries, S.settings()["depth"])
+    assert [bool(e["relevant"]) for e in entries] == [True, False]
+    assert capsys.readouterr().err.count("no passage holds") == 1
+
+
 def test_hybrid_search_is_ahead_of_plain_keyword_peers_on_our_query_set(corpus_db):
     """`tools.peers`: SQLite FTS5 and DuckDB fts over the same passages score below our hybrid search
-    (0.603 and 0.659 against 0.914 when measured), and the peers find something (a broken peer scores 0)."""
+    (0.601 and 0.659 against 0.934 when measured), and the peers find something (a broken peer scores 0)."""
     from tools.peers import scores
     queries = [json.loads(line) for line in (CORPUS.parent / "benchmarks/queries/corpus.jsonl").read_text().splitlines()]
     score = scores(str(corpus_db), queries)

@@ -14,6 +14,7 @@ import argparse
 import itertools
 import json
 import re
+import sys
 from pathlib import Path
 
 from pipeline import search as S
@@ -57,6 +58,9 @@ def lists(db: str, queries: list[dict], depth: int) -> list[dict]:
         ids = S.citation_ids(q["query"])
         relevant = {pid for pid, (name, text) in passages.items()
                     if any(name == r["doc"] and fold(r["contains"]) in text for r in q["relevant"])}
+        if not relevant:  # a mistyped `contains` would score as a miss of search's
+            print(f"{db}: no passage holds what {q['query']!r} asks for ({q['relevant']}): "
+                  "check the query file", file=sys.stderr)
         out.append({"query": q["query"], "relevant": relevant, "kinds": kinds,
                     "exact": S._citing(con, ids, "TRUE", [], depth) if ids else [],
                     "keyword": named(S._phrased(con, found, q["query"],
