@@ -62,28 +62,25 @@ def test_who_asked_whom_is_the_preamble_of_answers_to_kamervragen(tmp_path, shap
     assert not any(q in held or a.split(". ")[0] in held for q, a in PAIRS), held
 
 
-def test_a_letters_headings_still_end_passages(tmp_path):
+@pytest.mark.parametrize("text, tail", [
+    # a letter's headings still end passages
+    ("Geachte voorzitter,\n\nMet deze brief informeer ik u over het zoetwaterbeleid.\n\nVerzilting\n\n"
+     "De zoutindringing langs de Lek neemt toe.\n\nAanvoer\n\nDe Kleinschalige Wateraanvoer wordt uitgebreid.\n",
+     [("Verzilting", "De zoutindringing langs de Lek neemt toe."),
+      ("Aanvoer", "De Kleinschalige Wateraanvoer wordt uitgebreid.")]),
+    # no heading is lost to search: one with nothing under it heads what follows as well, a table's rows
+    # head nothing, and a heading that ends the paper is a passage of its own
+    ("Betreft Voortgang zoetwaterbeleid\n\nGeachte voorzitter,\n\nMet deze brief informeer ik u over het "
+     "zoetwaterbeleid.\n\nDeel II Uitvoering\n\nAanvoer\n\nDe Kleinschalige Wateraanvoer wordt uitgebreid.\n\n"
+     "Innamepunten per jaar\n\nLek 4 6 9\n\nAmsterdam-Rijnkanaal 1 2 2\n\nBijlagen\n",
+     [("Deel II Uitvoering > Aanvoer", "De Kleinschalige Wateraanvoer wordt uitgebreid."),
+      ("Innamepunten per jaar", "Lek 4 6 9\n\nAmsterdam-Rijnkanaal 1 2 2"), ("", "Bijlagen")]),
+], ids=["headings end passages", "no heading lost"])
+def test_a_letters_headings(tmp_path, text, tail):
     path = tmp_path / "brief.txt"
-    path.write_text("Geachte voorzitter,\n\nMet deze brief informeer ik u over het zoetwaterbeleid.\n\n"
-                    "Verzilting\n\nDe zoutindringing langs de Lek neemt toe.\n\n"
-                    "Aanvoer\n\nDe Kleinschalige Wateraanvoer wordt uitgebreid.\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     body = [p for p in make_passages(extract(path), lambda t: len(t.split()), 384) if p.kind == "body"]
-    assert [(p.heading, p.text) for p in body][-2:] == [
-        ("Verzilting", "De zoutindringing langs de Lek neemt toe."),
-        ("Aanvoer", "De Kleinschalige Wateraanvoer wordt uitgebreid.")]
-
-
-def test_no_heading_is_lost_to_search(tmp_path):
-    """A heading with nothing under it heads what follows as well, a table's rows head nothing, and a
-    heading that ends the paper is a passage of its own."""
-    path = tmp_path / "brief.txt"
-    path.write_text("Betreft Voortgang zoetwaterbeleid\n\nGeachte voorzitter,\n\nMet deze brief informeer ik u over het "
-                    "zoetwaterbeleid.\n\nDeel II Uitvoering\n\nAanvoer\n\nDe Kleinschalige Wateraanvoer wordt uitgebreid.\n\n"
-                    "Innamepunten per jaar\n\nLek 4 6 9\n\nAmsterdam-Rijnkanaal 1 2 2\n\nBijlagen\n", encoding="utf-8")
-    body = [p for p in make_passages(extract(path), lambda t: len(t.split()), 384) if p.kind == "body"]
-    assert [(p.heading, p.text) for p in body][-3:] == [
-        ("Deel II Uitvoering > Aanvoer", "De Kleinschalige Wateraanvoer wordt uitgebreid."),
-        ("Innamepunten per jaar", "Lek 4 6 9\n\nAmsterdam-Rijnkanaal 1 2 2"), ("", "Bijlagen")]
+    assert [(p.heading, p.text) for p in body][-len(tail):] == tail
 
 
 def test_a_verslags_fracties_and_the_reaction_keep_their_own_passages():
