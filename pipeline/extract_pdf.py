@@ -155,14 +155,18 @@ def _rows(chars: list[dict], page_no: int, body_size: float) -> list[Line]:
     return sorted(lines, key=lambda ln: ln.top)
 
 
-def _note_number(text: str, expected: int | None) -> tuple[int | None, str]:
+def _note_number(raw: str, expected: int | None) -> tuple[int | None, str]:
     """The footnote number that opens a line: the next one (or the one after, a note being missed),
-    digits of the text perhaps glued to it ("1636200-XVI"); a year opening a continued line is none."""
+    digits of the text perhaps glued to it ("1636200-XVI"); a year opening a continued line is none.
+    A raised number (marked in `raw`) opens its note whatever the text opens with ("3 1,92% van de
+    loonsom", "11 10 miljoen euro toegekend")."""
+    text = raw.replace("\x00", "")
     if expected is None:
         m = FOOTNOTE_START.match(text)
         return (int(m.group(1)), text[m.end():].strip()) if m else (None, text)
     for n in (expected, expected + 1):
-        rest = "" if text.strip() == str(n) else note_text(text, n)  # the number on a line of its own
+        raised = re.match(rf"\s*\x00{n}(?!\d)(?!\x00)\s+(?=\S)", raw)
+        rest = "" if text.strip() == str(n) else raw[raised.end():].replace("\x00", "").strip() if raised else note_text(text, n)
         if rest is not None:
             return n, rest
     return None, text
@@ -224,7 +228,7 @@ def _extract_pdf(path: str) -> PdfLayout:
         if zone and (FOOTNOTE_START.match(texts[0]) or notes):
             body = body[:zone_start]
             for ln, text in zip(zone, texts):
-                number, rest = _note_number(text, notes[-1].number + 1 if notes else None)
+                number, rest = _note_number(ln.text, notes[-1].number + 1 if notes else None)
                 if number is not None:
                     notes.append(RawFootnote(number, rest, ln.page))
                 elif notes:

@@ -288,6 +288,36 @@ def test_pdf_table_in_small_print_above_the_notes_stays_in_the_body(tmp_path):
     assert "Binnenbaden 4 7 9" in doc.text
 
 
+def test_a_raised_note_number_opens_its_note_whatever_its_text_opens_with(tmp_path):
+    """A note may open with a figure ("10 miljoen euro …", "1,92% van de loonsom"): its raised number
+    still opens it, where plain text cannot tell "3 1,92%" from a line of figures."""
+    from fpdf import FPDF
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    said = ["Welk budget is er voor onderzoek naar veilige versleuteling?",
+            "Het programma loopt tot 2027 en wordt door de departementen gezamenlijk betaald.",
+            "Hoe hoog is de vrije ruimte van de werkkostenregeling voor een werkgever?"]
+    notes = ["Zie de brief van 3 maart 2025 over digitale weerbaarheid.",
+             "10 miljoen euro toegekend voor onderzoek naar cyberveiligheid, NWO, 2023.",
+             "1,92% van de loonsom tot 400.000 euro, daarboven 1,18%."]
+    for n, (t, label) in enumerate(zip(said, ["Vraag 1", "Antwoord 1", "Vraag 2"]), start=1):
+        pdf.set_font("Helvetica", "", 10)
+        pdf.text(25, 28 + 12 * n, label)
+        pdf.text(25, 34 + 12 * n, t)
+        x = 25 + pdf.get_string_width(t) + 0.3
+        pdf.set_font("Helvetica", "", 6)
+        pdf.text(x, 34 + 12 * n - 0.8, str(n))
+    for n, t in enumerate(notes, start=1):
+        pdf.set_font("Helvetica", "", 4.5)
+        pdf.text(25, 262 + 4 * n - 0.5, str(n))
+        pdf.set_font("Helvetica", "", 7)
+        pdf.text(27, 262 + 4 * n, t)
+    path = tmp_path / "antwoorden.pdf"
+    pdf.output(str(path))
+    assert {n.number: " ".join(n.text.split()) for n in extract(path).footnotes} == dict(enumerate(notes, start=1))
+
+
 def test_pdf_title_wrapped_onto_a_bold_line_is_no_heading(tmp_path):
     """A decision list: "3. Agendapunt:" in roman, its title in bold, wrapped onto bold lines of their own.
     The wrapped lines go on the agenda item's paragraph; the bold section title above it stays a heading."""
