@@ -225,13 +225,19 @@ def _is_heading(text: str) -> bool:
     return not BULLET.match(plain) and not plain.startswith("Geachte")
 
 
+# an Aanhangsel's front matter dates its question and answer in brackets: "Antwoord van Minister … (ontvangen
+# 29 augustus 2024)", with or without the full stop that keeps other such lines from reading as headings
+SENT_OR_RECEIVED = re.compile(r"\((?:ontvangen|ingezonden)\s+(?:op\s+)?\d", re.I)
+
+
 def _may_head(text: str) -> bool:
     """Whether a line, bold or not, may be a heading: one names its section in words, and the paper's number
     in its masthead ("1481", "36 200 IX", "Nr. 309"), its date stamp, dateline or bare date, whom it is for,
-    who signs it and a table's row head nothing that follows (a lijst van vragen's questions, a motion's text, a letter's body)."""
+    who signs it, the front matter's dated lines and a table's row head nothing that follows (a lijst van vragen's
+    questions, a motion's text, a letter's body)."""
     plain = unmarked(text).strip()
     return (bool(re.search(r"[^\W\d_]{3}", plain)) and not any(p.match(plain) for p in (STAMP, ADDRESSEE, SIGNER))
-            and not _bare_date().fullmatch(plain) and not TABLE_ROW.search(plain))
+            and not _bare_date().fullmatch(plain) and not TABLE_ROW.search(plain) and not SENT_OR_RECEIVED.search(plain))
 
 
 def _ends_paragraph(text: str) -> bool:

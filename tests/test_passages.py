@@ -32,10 +32,12 @@ def paper(shape: str) -> str:
     return f"{HEAD}\n\n{body}\n"
 
 
+@pytest.mark.parametrize("stop", [".", ""], ids=["dated line ends", "dated line open"])
 @pytest.mark.parametrize("shape", ["headings", "inline", "one-line", "glued-footer"])
-def test_a_question_and_its_answer_are_one_passage(tmp_path, shape):
+def test_a_question_and_its_answer_are_one_passage(tmp_path, shape, stop):
+    """Also where the front matter's dated line ends without a full stop: it heads no passage."""
     path = tmp_path / "aanhangsel.txt"
-    path.write_text(paper(shape), encoding="utf-8")
+    path.write_text(paper(shape).replace("(ontvangen 2 april 2025).", "(ontvangen 2 april 2025)" + stop), encoding="utf-8")
     doc = extract(path)
     assert doc.meta.doc_type == "antwoord kamervragen"
     body = [p for p in make_passages(doc, lambda t: len(t.split()) * 3 // 2, 384) if p.kind == "body"]
@@ -43,6 +45,7 @@ def test_a_question_and_its_answer_are_one_passage(tmp_path, shape):
         holding = [p for p in body if q in p.text]
         assert len(holding) == 1 and a.split(". ")[0] in holding[0].text, (q, [p.text for p in body])
     assert all(sum(q in p.text for q, _ in PAIRS) <= 1 for p in body)  # the next question starts a passage
+    assert not any("ontvangen" in p.heading for p in body), [p.heading for p in body]
     # and the Kamer's words are the questions alone: an answer's promise is the minister's
     turns = kamer_turns(doc.blocks, doc.meta.doc_type)
     assert [doc.text[s:e].count("?") for s, e in turns] == [1] * len(PAIRS), turns
