@@ -83,7 +83,8 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
 
     passages: list[Passage] = []
     heading = ""
-    bare: tuple[int, int, int] | None = None  # (start, end, page) of a heading with nothing under it yet
+    bare: tuple[str, int, int, int, str] | None = None  # a heading with nothing under it yet: (text, start, end,
+    # page, the heading over it)
     group: list[tuple[str, int, int, int]] = []  # (text, start, end, page)
 
     def flush() -> None:
@@ -125,10 +126,11 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                 # line that holds the paper's title, which every passage carries already.
                 bare = bare if bare and not (title and title in heading) else None
                 chained = f"{heading} > {part}"
-                if bare and count_tokens(chained) > budget // 4:
-                    passages.append(Passage(len(passages), bare[2], "", heading, bare[0], bare[1]))
-                heading = chained if bare and count_tokens(chained) <= budget // 4 else part
-                bare = (start, start + len(part), block.page)
+                over = heading if bare and count_tokens(chained) <= budget // 4 else ""
+                if bare and not over:
+                    passages.append(Passage(len(passages), bare[3], bare[4], *bare[:3]))
+                heading = chained if over else part
+                bare = (part, start, start + len(part), block.page, over)
                 continue
             bare = None
             for text, at in _pieces(part, start, lambda t: fits(heading, t)):
@@ -138,7 +140,7 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                 group.append((text, at, at + len(text), block.page))
     flush()
     if bare:  # the paper ends with a heading
-        passages.append(Passage(len(passages), bare[2], "", heading, bare[0], bare[1]))
+        passages.append(Passage(len(passages), bare[3], bare[4], *bare[:3]))
     body = list(passages)
     if asks and has_preamble(doc.meta.doc_type):
         for p in body:
