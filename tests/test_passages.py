@@ -78,11 +78,15 @@ def test_who_asked_whom_is_the_preamble_of_answers_to_kamervragen(tmp_path, shap
      "Innamepunten per jaar\n\nLek 4 6 9\n\nAmsterdam-Rijnkanaal 1 2 2\n\nBijlagen\n",
      [("Deel II Uitvoering > Aanvoer", "De Kleinschalige Wateraanvoer wordt uitgebreid."),
       ("Innamepunten per jaar", "Lek 4 6 9\n\nAmsterdam-Rijnkanaal 1 2 2"), ("", "Bijlagen")]),
-], ids=["headings end passages", "no heading lost"])
+    # a heading too long to ride along over the next is a passage of its own, as printed
+    ("Betreft Voortgang zoetwaterbeleid\n\nGeachte voorzitter,\n\nMet deze brief informeer ik u.\n\n"
+     "Deel II\n\nUitvoering\n\nAanvoer naar het westen\n\nDe Kleinschalige Wateraanvoer wordt uitgebreid.\n",
+     [("Deel II", "Uitvoering"), ("Aanvoer naar het westen", "De Kleinschalige Wateraanvoer wordt uitgebreid.")]),
+], ids=["headings end passages", "no heading lost", "too long to ride along"])
 def test_a_letters_headings(tmp_path, text, tail):
     path = tmp_path / "brief.txt"
     path.write_text(text, encoding="utf-8")
-    body = [p for p in make_passages(extract(path), lambda t: len(t.split()), 384) if p.kind == "body"]
+    body = [p for p in make_passages(extract(path), lambda t: len(t.split()), 36) if p.kind == "body"]
     assert [(p.heading, p.text) for p in body][-len(tail):] == tail
 
 
