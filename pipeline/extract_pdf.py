@@ -158,8 +158,8 @@ def _rows(chars: list[dict], page_no: int, body_size: float) -> list[Line]:
 def _note_number(raw: str, expected: int | None) -> tuple[int | None, str]:
     """The footnote number that opens a line: the next one (or the one after, a note being missed),
     digits of the text perhaps glued to it ("1636200-XVI"); a year opening a continued line is none.
-    A raised number (marked in `raw`) opens its note whatever the text opens with ("3 1,92% van de
-    loonsom", "11 10 miljoen euro toegekend")."""
+    A raised number (marked in `raw`) opens its note whatever the text opens with ("3 2,5% van de
+    subsidie", "11 15 miljoen euro voor …")."""
     text = raw.replace("\x00", "")
     if expected is None:
         m = FOOTNOTE_START.match(text)

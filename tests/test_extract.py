@@ -289,8 +289,8 @@ def test_pdf_table_in_small_print_above_the_notes_stays_in_the_body(tmp_path):
 
 
 def test_a_raised_note_number_opens_its_note_whatever_its_text_opens_with(tmp_path):
-    """A note may open with a figure ("10 miljoen euro …", "1,92% van de loonsom"): its raised number
-    still opens it, where plain text cannot tell "3 1,92%" from a line of figures."""
+    """A note may open with a figure ("15 miljoen euro …", "2,5% van de subsidie"): its raised number
+    still opens it, where plain text cannot tell "3 2,5%" from a line of figures."""
     from fpdf import FPDF
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(False)
@@ -299,8 +299,8 @@ def test_a_raised_note_number_opens_its_note_whatever_its_text_opens_with(tmp_pa
             "Het programma loopt tot 2027 en wordt door de departementen gezamenlijk betaald.",
             "Hoe hoog is de vrije ruimte van de werkkostenregeling voor een werkgever?"]
     notes = ["Zie de brief van 3 maart 2025 over digitale weerbaarheid.",
-             "10 miljoen euro toegekend voor onderzoek naar cyberveiligheid, NWO, 2023.",
-             "1,92% van de loonsom tot 400.000 euro, daarboven 1,18%."]
+             "15 miljoen euro gaat naar regionale proeftuinen, brief van 4 april 2025.",
+             "2,5% van de subsidie is bestemd voor de uitvoeringskosten van de provincies."]
     for n, (t, label) in enumerate(zip(said, ["Vraag 1", "Antwoord 1", "Vraag 2"]), start=1):
         pdf.set_font("Helvetica", "", 10)
         pdf.text(25, 28 + 12 * n, label)
