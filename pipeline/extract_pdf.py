@@ -165,9 +165,11 @@ def _note_number(raw: str, expected: int | None) -> tuple[int | None, str]:
         m = FOOTNOTE_START.match(text)
         return (int(m.group(1)), text[m.end():].strip()) if m else (None, text)
     for n in (expected, expected + 1):
-        raised = re.match(rf"\s*\x00{n}(?!\d)(?!\x00)\s+(?=\S)", raw)
-        rest = "" if text.strip() == str(n) else raw[raised.end():].replace("\x00", "").strip() if raised else note_text(text, n)
-        if rest is not None:
+        if text.strip() == str(n):  # the number on a line of its own
+            return n, ""
+        if raised := re.match(rf"\s*\x00{n}(?!\d)(?!\x00)\s+(?=\S)", raw):
+            return n, raw[raised.end():].replace("\x00", "").strip()
+        if (rest := note_text(text, n)) is not None:
             return n, rest
     return None, text
 

@@ -236,8 +236,8 @@ def _may_head(text: str) -> bool:
     who signs it, the front matter's dated lines and a table's row head nothing that follows (a lijst van vragen's
     questions, a motion's text, a letter's body)."""
     plain = unmarked(text).strip()
-    return (bool(re.search(r"[^\W\d_]{3}", plain)) and not any(p.match(plain) for p in (STAMP, ADDRESSEE, SIGNER))
-            and not _bare_date().fullmatch(plain) and not TABLE_ROW.search(plain) and not SENT_OR_RECEIVED.search(plain))
+    return (bool(re.search(r"[^\W\d_]{3}", plain)) and not _bare_date().fullmatch(plain)
+            and not any(p.search(plain) for p in (STAMP, ADDRESSEE, SIGNER, TABLE_ROW, SENT_OR_RECEIVED)))
 
 
 def _ends_paragraph(text: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 from typing import Callable
 
 from .acronyms import definitions, expansions, known
@@ -83,8 +84,7 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
 
     passages: list[Passage] = []
     heading = ""
-    bare: tuple[str, int, int, int, str] | None = None  # a heading with nothing under it yet: (text, start, end,
-    # page, the heading over it)
+    bare: Passage | None = None  # a heading with nothing under it yet, as its own passage would hold it
     group: list[tuple[str, int, int, int]] = []  # (text, start, end, page)
 
     def flush() -> None:
@@ -128,9 +128,9 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                 chained = f"{heading} > {part}"
                 over = heading if bare and count_tokens(chained) <= budget // 4 else ""
                 if bare and not over:
-                    passages.append(Passage(len(passages), bare[3], bare[4], *bare[:3]))
+                    passages.append(replace(bare, seq=len(passages)))
                 heading = chained if over else part
-                bare = (part, start, start + len(part), block.page, over)
+                bare = Passage(0, block.page, over, part, start, start + len(part))
                 continue
             bare = None
             for text, at in _pieces(part, start, lambda t: fits(heading, t)):
@@ -140,7 +140,7 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                 group.append((text, at, at + len(text), block.page))
     flush()
     if bare:  # the paper ends with a heading
-        passages.append(Passage(len(passages), bare[3], bare[4], *bare[:3]))
+        passages.append(replace(bare, seq=len(passages)))
     body = list(passages)
     if asks and has_preamble(doc.meta.doc_type):
         for p in body:
