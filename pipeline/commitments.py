@@ -24,6 +24,8 @@ class Rules:
     fulfilment: tuple[re.Pattern, ...]
     new: tuple[re.Pattern, ...]
     with_deadline: tuple[re.Pattern, ...]
+    in_letter: re.Pattern
+    later: re.Pattern
     exclude: tuple[re.Pattern, ...]
 
 
@@ -34,8 +36,11 @@ def rules() -> Rules:
     def comp(ps):
         return tuple(re.compile(p, re.I) for p in ps)
 
+    new = d["new"]
     return Rules(tuple((k, re.compile(v, re.I)) for k, v in d["actor"].items()), comp(d["fulfilment"]["patterns"]),
-                 comp(d["new"]["patterns"]), comp(d["new"].get("with_deadline", [])), comp(d["exclude"]["patterns"]))
+                 comp(new["patterns"]), comp(new.get("with_deadline", [])),
+                 re.compile(new["in_letter"], re.I), re.compile(new["later"], re.I),
+                 comp(d["exclude"]["patterns"]))
 
 
 def actor(sentence: str) -> str:
@@ -52,7 +57,8 @@ def classify(sentence: str, has_deadline: bool) -> str | None:
     if any(p.search(sentence) for p in r.exclude):
         return None
     if any(p.search(sentence) for p in r.new):
-        return "new"
+        in_letter = r.in_letter.search(sentence) and not r.later.search(sentence)
+        return None if in_letter and not has_deadline else "new"
     if has_deadline and any(p.search(sentence) for p in r.with_deadline):
         return "new"
     return None

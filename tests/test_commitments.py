@@ -31,6 +31,11 @@ NEW = [
     "Ik zeg uw Kamer toe de evaluatie met de sector te bespreken.",
     "U wordt voor het einde van het jaar geïnformeerd over de uitkomsten.",
     "Ik stel uw Kamer voor 1 juli op de hoogte van het besluit.",
+    # sent to the Kamer, the Kamer named after the paper
+    "Zodra de metingen zijn afgerond, wordt het rapport zo spoedig mogelijk naar uw Kamer gestuurd.",
+    # an act of the letter's kind, with a later paper or a time for it
+    "Het kabinet zal in een aparte brief op de uitvoering van de motie ingaan.",
+    "Ik zal in het najaar nader ingaan op de gevolgen voor de regio.",
 ]
 FULFILMENT = [
     "Zoals toegezegd tijdens het commissiedebat stuur ik u hierbij het rapport.",
@@ -62,6 +67,10 @@ NONE = [
     "Kan de minister toezeggen dat hij de Kamer voor de zomer informeert?",
     "Het kabinet heeft de Kamer in mei geïnformeerd over de uitwerking.",
     "Ik houd vast aan de afspraken die in 2023 zijn gemaakt.",
+    # an act done in the letter itself, or an expectation of what others will do
+    "Daarvoor zal ik eerst ingaan op de taken die gemeenten en provincies hierin hebben.",
+    "Om dit te verduidelijken zal ik kort toelichten hoe de aanvragen worden gewogen.",
+    "Ik verwacht dat de nieuwe werkwijze over twee jaar terug te zien zal zijn in de cijfers.",
     # description, present tense, no time
     "Samen met de burgemeesters breng ik in kaart waar de risico's het grootst zijn.",
     "Ik deel met de partijen de noodzaak om scherp te monitoren.",
