@@ -118,6 +118,9 @@ def test_a_letter_is_not_a_motion_document():
     ("Het kabinet heeft, conform motie Bikker/Omtzigt, in EU-kader aangedrongen op maatregelen.", "uitgevoerd"),
     ("Conform de motie van het lid Ceder zal ik de Raad vragen om steun.", "genoemd"),
     ("De leden vragen of de regering conform de motie wil handelen.", "genoemd"),
+    ("Het kabinet handelt daarmee conform de motie van de leden Jansen en De Vries.", "uitgevoerd"),
+    ("Bij de toekenning wordt al conform de motie van uw Kamer gehandeld.", "uitgevoerd"),
+    ("Het kabinet handelt op dit punt niet conform de motie-Jansen.", "genoemd"),
 ])
 def test_acted_in_accordance_with_a_motion(sentence, want):
     assert disposition(sentence) == want
