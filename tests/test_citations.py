@@ -51,6 +51,8 @@ CASES = [
     ("kst-32802-73", ["32802-73"]),
     ("kst-36600-VIII-12", ["36600-VIII-12"]),
     ("zie 29754-145 voor de brief", ["29754-145"]),
+    ("een brief over de analyses (36 471-64) op 7 juni", ["36471-64"]),
+    ("de motie (21 501-02-2498)", ["21501-02-2498"]),
     ("(31200 XI, nr. 65)", ["31200-XI-65"]),
     ("de motie Van Toorenburg-Dijsselbloem (31200 XI, nr. 65)", ["31200-XI-65"]),
     ("32 802, nr. 73", ["32802-73"]),
@@ -93,6 +95,8 @@ NOT_CITATIONS = [
     "artikel 3.1, lid 2",
     "38.000 kilo cocaïne",
     "nr. 12",
+    "tussen de 10 000-12 000 euro per jaar",
+    "(postcode 25 123-4 en verder)",
 ]
 
 
