@@ -44,6 +44,12 @@ def parse_date(text: str) -> dt.date | None:
     return found.date() if found else None
 
 
+def dated_bracket(*words: str) -> str:
+    """The opening of the bracketed stamps an Aanhangsel dates its question and answer with, "(ingezonden 4 juli
+    2023)", "(ontvangen op 14 september 2023)", for the given words; the date is the caller's to match."""
+    return rf"\(\s*(?:{alternation(words)})\s+(?:op\s+)?"
+
+
 def ends_open(text: str) -> bool:
     words = text.split()
     return bool(words) and words[-1].lower() in OPEN_ENDINGS

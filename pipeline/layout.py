@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .dutch import alternation, ends_open, months
+from .dutch import alternation, dated_bracket, ends_open, months
 from .model import Block, Footnote
 
 MARK_OPEN, MARK_CLOSE, HEADING = "\ue000", "\ue001", "\ue002"
@@ -227,7 +227,7 @@ def _is_heading(text: str) -> bool:
 
 # an Aanhangsel's front matter dates its question and answer in brackets: "Antwoord van Minister … (ontvangen
 # 29 augustus 2024)", with or without the full stop that keeps other such lines from reading as headings
-SENT_OR_RECEIVED = re.compile(r"\((?:ontvangen|ingezonden)\s+(?:op\s+)?\d", re.I)
+SENT_OR_RECEIVED = re.compile(dated_bracket("ontvangen", "ingezonden") + r"\d", re.I)
 
 
 def _may_head(text: str) -> bool:

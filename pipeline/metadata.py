@@ -9,14 +9,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import IngestError
-from .dutch import name_case, parse_date
+from .dutch import dated_bracket, name_case, parse_date
 from .model import Metadata
 from .rules import load
 
 # a date as written: "12 maart 2025", "12 mrt. 2025", "12-03-2025"; read by dutch.parse_date
 DATE = r"\d{1,2}(?:\s+[a-z]{3,9}\.?\s+|[-/.]\d{1,2}[-/.])\d{4}"
 DATE_LINE = re.compile(r"(?:^|\n)\s*(?:Datum\s*:?\s+|(?:Voorgesteld|Vastgesteld|Ontvangen)\s+(?:op\s+)?|(?:Den Haag|'s-Gravenhage)\s*,\s*)" + DATE, re.I)
-RECEIVED = re.compile(r"\(\s*ontvangen\s+(?:op\s+)?" + DATE, re.I)  # an Aanhangsel's answer: "(ontvangen 17 juli 2024)"
+RECEIVED = re.compile(dated_bracket("ontvangen") + DATE, re.I)  # an Aanhangsel's answer: "(ontvangen 17 juli 2024)"
 TITLE_LINE = re.compile(r"(?:^|\n)\s*(?:Betreft|Onderwerp|Document)\s*:?[ \t]+(.+)", re.I)
 KENMERK = re.compile(r"(?:^|\n)\s*(?:Ons\s+)?kenmerk\s*:?\s+([A-Z0-9][\w./-]*\d[\w./-]*)", re.I)
 # "36 410 XVI / Vaststelling van de begrotingsstaten van het / Ministerie van … (XVI) voor het jaar 2024 / Nr. 121":
