@@ -70,6 +70,15 @@ def test_one_motion_per_ref_with_the_strongest_disposition():
         (["Claassen"], "31765-890", "afgedaan"), (["Claassen"], "29282-598", "genoemd")]
 
 
+def test_the_motion_of_the_kamer_is_the_one_named_before():
+    motions = group(_mentions([
+        "U vroeg naar de motie van het lid Jansen c.s. over de spreiding van subsidies.",
+        "Bij de beoordeling wordt al conform de motie van uw Kamer gehandeld.",
+    ], refs={0: "36410-VIII-82"}))
+    assert [(m.movers, m.ref, m.disposition) for m in motions] == [(["Jansen"], "36410-VIII-82", "uitgevoerd")]
+    assert group(_mentions(["Er wordt conform de motie van uw Kamer gehandeld."])) == []
+
+
 def test_a_mention_without_movers_counts_when_a_paper_is_cited_for_it():
     motions = group(_mentions(["Ik ga in op de gerelateerde motie en toezegging."], refs={0: "31765-820"}))
     assert [(m.movers, m.ref, m.disposition) for m in motions] == [([], "31765-820", "genoemd")]
