@@ -84,6 +84,12 @@ def test_a_mention_without_movers_counts_when_a_paper_is_cited_for_it():
     assert [(m.movers, m.ref, m.disposition) for m in motions] == [([], "31765-820", "genoemd")]
 
 
+def test_a_members_own_motion_counts_when_a_paper_is_cited_for_it():
+    motions = group(_mentions(["Kunt u bij de uitwerking van onze motie ook de wachtlijsten betrekken?"],
+                              refs={0: "25424-691"}))
+    assert [(m.movers, m.ref) for m in motions] == [([], "25424-691")]
+
+
 def test_a_bare_motion_without_ref_or_movers_is_not_a_motion():
     assert group(_mentions(["Een motie is een verzoek van de Kamer."])) == []
 
