@@ -67,6 +67,17 @@ def test_note_glued_onto_the_body_line_above():
     assert [(n.number, n.text) for n in notes] == WANT
 
 
+def test_a_line_end_hyphen_pypdfium2_marks_and_joins_is_read_as_the_line_end_it_was():
+    # pypdfium2 writes U+FFFE for a hyphen that ended a line, and runs the two lines together
+    text = letter(feed="\n", foot_glued=True).replace(
+        "de motie van het lid Bakker c.s.", "de motie van het lid Bakker\uFFFEVos c.s.").replace(
+        "de verdere aanpak", "de ver\uFFFEdere aanpak")
+    lay = parse(text)
+    body, _, notes = assemble(lay.body, lay.notes)
+    assert "Bakker-Vos c.s." in body and "de verdere aanpak" in rejoin(body)
+    assert [(n.number, n.text) for n in notes] == WANT
+
+
 def test_a_body_line_opening_with_a_number_is_no_note():
     text = letter().replace("De waterschappen ronden", "3 waterschappen ronden")
     lay = parse(text)
