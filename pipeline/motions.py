@@ -14,6 +14,8 @@ from .model import Motion, MotionMention, MotionText, Sentence
 from .rules import load
 
 STRENGTH = {"afgedaan": 2, "uitgevoerd": 1, "genoemd": 0}
+# where a double-barrelled name lost the hyphen it broke at ("JosephAgema"): the hyphen goes back
+GLUED = re.compile(r"(?<=[a-zà-ÿ\u0100-\u017f])(?=[A-ZÀ-ÝĀ-Ž])")
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def movers_at(text: str, pos: int) -> tuple[list[str], bool, int]:
         m = r.name.match(text, end)
         if not m or m.group(0).split()[-1] in r.not_names:
             break
-        movers.append(m.group(0))
+        movers.append(GLUED.sub("-", m.group(0)))
         end = m.end()
         sep = r.separator.match(text, end)
         if not sep or not r.name.match(text, sep.end()) or r.name.match(text, sep.end()).group(0).split()[-1] in r.not_names:

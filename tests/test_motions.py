@@ -18,6 +18,8 @@ MOVERS = [
     ("motie-Van Nispen wordt", "motie-", (["Van Nispen"], False)),
     ("motie van het lid Van der Graaf c.s. wordt", "motie van het lid ", (["Van der Graaf"], True)),
     ("motie en toezegging", "motie ", ([], False)),
+    # a converter dropped the hyphen where the name broke over two lines
+    ("motie JosephAgema,7 blijft", "motie ", (["Joseph-Agema"], False)),
 ]
 
 
