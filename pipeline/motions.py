@@ -14,7 +14,7 @@ from .model import Motion, MotionMention, MotionText, Sentence
 from .rules import load
 
 STRENGTH = {"afgedaan": 2, "uitgevoerd": 1, "genoemd": 0}
-# where a double-barrelled name lost the hyphen it broke at ("JosephAgema"): the hyphen goes back
+# where a double-barrelled name lost the hyphen it broke at ("BakkerVos"): the hyphen goes back
 GLUED = re.compile(r"(?<=[a-zà-ÿ\u0100-\u017f])(?=[A-ZÀ-ÝĀ-Ž])")
 
 

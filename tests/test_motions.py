@@ -19,7 +19,7 @@ MOVERS = [
     ("motie van het lid Van der Graaf c.s. wordt", "motie van het lid ", (["Van der Graaf"], True)),
     ("motie en toezegging", "motie ", ([], False)),
     # a converter dropped the hyphen where the name broke over two lines
-    ("motie JosephAgema,7 blijft", "motie ", (["Joseph-Agema"], False)),
+    ("motie BakkerVos,7 blijft de keuze", "motie ", (["Bakker-Vos"], False)),
 ]
 
 
