@@ -281,6 +281,7 @@ def _has_marker(text: str, n: int) -> bool:
 def _split_pages(text: str) -> tuple[list[list[str]], bool]:
     """Pages as lines, and whether their ends are sure. Without form feeds a page ends after its
     "Pagina N van M" line (sure), or before a running header that recurs on every page (not sure)."""
+    # pypdfium2 writes U+FFFE where a hyphen ended a line, and runs the two lines together
     text = SOFT_HYPHEN.sub("-", text).replace("\u00ad", "").replace("\ufffe", "-\n")
     pages = []
     for chunk in text.split("\f"):

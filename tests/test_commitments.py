@@ -69,7 +69,7 @@ NONE = [
     "Ik houd vast aan de afspraken die in 2023 zijn gemaakt.",
     # an act done in the letter itself, or an expectation of what others will do
     "Daarvoor zal ik eerst ingaan op de taken die gemeenten en provincies hierin hebben.",
-    "Om dit te verduidelijken zal ik kort toelichten hoe de aanvragen worden gewogen.",
+    "Om dit te verduidelijken zal ik u kort toelichten hoe de aanvragen worden gewogen.",
     "Ik verwacht dat de nieuwe werkwijze over twee jaar terug te zien zal zijn in de cijfers.",
     # description, present tense, no time
     "Samen met de burgemeesters breng ik in kaart waar de risico's het grootst zijn.",
