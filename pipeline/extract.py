@@ -49,8 +49,9 @@ def extract(path: Path, data: bytes | None = None) -> Document:
         shape, body, notes, furniture, head, pages = "pdf", lay.body, lay.notes, lay.furniture, lay.letterhead, lay.pages
         source, empty_pages, orphans = lay.source, lay.empty_pages, lay.orphan_markers
     else:
-        source, empty_pages, orphans = decode(data), [], []
+        source, empty_pages = decode(data), []
         lay = parse(source)
+        orphans = lay.orphan_markers
         shape, body, notes, furniture, head = lay.shape, lay.body, lay.notes, lay.furniture, lay.letterhead
         pages = body.count("\f") + 1
     text, blocks, footnotes = assemble(body, notes)

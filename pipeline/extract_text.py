@@ -14,7 +14,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .dutch import ends_open
 from .errors import IngestError
@@ -34,6 +34,7 @@ class TextLayout:
     notes: list[RawFootnote]
     furniture: list[tuple[str, str, int]]
     letterhead: str
+    orphan_markers: list[int] = field(default_factory=list)  # markers glued on after the last note, no note read
 
 
 # the accented letters Dutch writes (and its French and Spanish loanwords): "één", "geïnvesteerde", "Curaçao"
@@ -343,7 +344,8 @@ def _pdf_text(text: str) -> TextLayout:
         page_bodies.extend(_take_notes(lines, notes, len(page_bodies), fed, before))
     body = "\f".join(_paragraphs(lines) for lines in page_bodies)
     body = _mark_markers(body, notes)
-    return TextLayout("pdf-text", body, notes, furniture + _letterhead_rows(letterhead), "\n".join(letterhead))
+    return TextLayout("pdf-text", body, notes, furniture + _letterhead_rows(letterhead), "\n".join(letterhead),
+                      _unread_markers(body, notes))
 
 
 def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool,
@@ -515,6 +517,20 @@ def _mark_markers(body: str, notes: list[RawFootnote]) -> str:
                 pos[p] = s + len(mark(note.number))
                 break
     return "\f".join(pages)
+
+
+def _unread_markers(body: str, notes: list[RawFootnote]) -> list[int]:
+    """The numbers after the last note read whose markers stand glued on in the body, in order after the last
+    marker placed ("ruimte3 naar", "domein11."): notes a converter lost at the end of the numbering, which
+    leave no gap in it. With no note read, two such markers in a row are needed."""
+    last = max((n.number for n in notes), default=0)
+    pos = max((body.rfind(mark(n.number)) for n in notes), default=0)
+    out = []
+    while m := next((m for m in _marker(last + len(out) + 1, "glued").finditer(body, max(pos, 0))
+                     if not _no_marker(body, m)), None):
+        out.append(last + len(out) + 1)
+        pos = m.end()
+    return out if last or len(out) > 1 else []
 
 
 def _no_marker(page: str, m: re.Match) -> bool:

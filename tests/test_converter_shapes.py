@@ -78,6 +78,19 @@ def test_a_line_end_hyphen_pypdfium2_marks_and_joins_is_read_as_the_line_end_it_
     assert [(n.number, n.text) for n in notes] == WANT
 
 
+@pytest.mark.parametrize("name", [n for n in CASES if n not in ("spaced-markers", "markers-alone")])
+def test_a_last_note_the_converter_lost_is_named_by_its_marker(name):
+    # the numbering has no gap to show it: the marker glued on after the last note read does (a marker set
+    # apart from its word is too weak a sign to name a note by)
+    lost = CASES[name].replace(f"3{NOTES2[0]}", "").replace(f"3 {NOTES2[0]}", "")
+    assert parse(CASES[name]).orphan_markers == []
+    assert parse(lost).orphan_markers == [3]
+
+
+def test_one_glued_digit_in_a_paper_without_notes_names_nothing():
+    assert parse("Geachte voorzitter,\n\nDe fase1 van het programma loopt tot de zomer.\n\nHoogachtend,").orphan_markers == []
+
+
 def test_a_body_line_opening_with_a_number_is_no_note():
     text = letter().replace("De waterschappen ronden", "3 waterschappen ronden")
     lay = parse(text)
