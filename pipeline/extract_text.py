@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from .dutch import ends_open
 from .errors import IngestError
-from .layout import (HEADING, PAGE_FOOT, PAGE_NUMBER, SIGNER, RawFootnote, colophon, furniture_lines, mark,
+from .layout import (AMOUNT, HEADING, PAGE_FOOT, PAGE_NUMBER, SIGNER, RawFootnote, colophon, furniture_lines, mark,
                      note_text, printed)
 
 LETTERHEAD_LABEL = re.compile(
@@ -427,7 +427,8 @@ def _note_at(lines: list[str], i: int, n: int) -> tuple[str, int] | None:
         return None
     j = next((j for j in range(i + 1, min(i + 5, len(lines))) if lines[j].strip()), None)
     text = lines[j].strip() if j is not None else ""
-    return (text, j + 1) if text and not text[0].isdigit() and note_text(text, n + 1) is None else None
+    opens = text and (not text[0].isdigit() or re.match(AMOUNT, text))
+    return (text, j + 1) if opens and note_text(text, n + 1) is None else None
 
 
 def _runs_on(line: str) -> bool:
@@ -478,11 +479,11 @@ def _read_zone(lines: list[str], start: int, expected: int, fed: bool) -> tuple[
 
 def _run_together(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Notes a converter wrote on one line (pypdfium2: "2 Kamerstuk 23 235, nr. 240. 3 Kamerstuk …") apart:
-    the next number, not yet read, between spaces before a capital or a web address."""
+    the next number, not yet read, between spaces before a capital, a web address or an amount."""
     out: list[tuple[int, str]] = []
     numbers = {n for n, _ in found}
     for n, text in found:
-        while n + 1 not in numbers and (m := re.search(rf"(?<=\S)[ \t]+{n + 1}[ \t]+(?=[A-Z«“(]|{WEB.pattern})", text)):
+        while n + 1 not in numbers and (m := re.search(rf"(?<=\S)[ \t]+{n + 1}[ \t]+(?=[A-Z«“(]|{WEB.pattern}|{AMOUNT})", text)):
             out.append((n, text[:m.start()]))
             n, text = n + 1, text[m.end():]
             numbers.add(n)

@@ -88,17 +88,22 @@ class RawFootnote:
     page: int
 
 
+# a note that opens with an amount: one or two digits (three would be a group of thousands, "11 500", or a
+# dossier, "21 501"), decimals, and its unit
+AMOUNT = r"\d{1,2}(?:[.,]\d+)?(?!\d)\s*(?:%|procent\b|miljoen\b|miljard\b|euro\b)"
+
+
 def note_text(line: str, n: int) -> str | None:
     """The text of note `n` when the line opens it: "3 Zie …", "3Zie …", "1636200-XVI-87" (note 16),
     "11 3628105–1050416-CZ" and "4 2023D39037" (a reference number: Dutch writes no amount as five
-    digits or more unbroken)."""
+    digits or more unbroken), "11 10 miljoen euro …", "3 1,92% van …" (an amount with its unit)."""
     s = line.strip()
     k = str(n)
     if not s.startswith(k) or len(s) == len(k):
         return None
     rest = s[len(k):]
     if (re.match(r"\s*[^\d\s.):%,/-]", rest) or re.match(r"\d{4,5}(?!\d)", rest)
-            or re.match(r"\s+(?:\d{5,}|\d{4}[A-Z]\d)", rest)):
+            or re.match(r"\s+(?:\d{5,}|\d{4}[A-Z]\d)", rest) or re.match(r"\s+" + AMOUNT, rest)):
         return rest.strip()
     return None
 

@@ -221,6 +221,37 @@ def test_a_note_that_is_a_reference_number_is_a_note_of_its_own(ref):
     assert [(n.number, n.text) for n in notes] == [(1, "NRC, 3 maart 2025, «Minder sprinters in de spits»."), (2, ref)]
 
 
+NOTE1 = "1 NRC, 3 maart 2025, «Minder sprinters in de spits»."
+AMOUNT_NOTE = "12 miljoen euro extra voor materieel, zie de begroting 2025."
+
+
+@pytest.mark.parametrize("shape, note", [
+    ("opening its line", f"2 {AMOUNT_NOTE}"),
+    ("a percentage", "2 1,5% van de treinen reed in de spits niet."),
+    ("number alone on its line (pdftotext -layout)", f"2\n    {AMOUNT_NOTE}"),
+])
+def test_a_note_that_opens_with_an_amount_is_a_note(shape, note):
+    text = "\n".join(ANSWERS).replace("Utrecht extra treinstellen ingezet.", "Utrecht extra treinstellen ingezet.2")
+    text = text.replace(f"{NOTE1}\n", f"{NOTE1}\n{note}\n")
+    lay = parse(text)
+    _, _, notes = assemble(lay.body, lay.notes)
+    assert [n.number for n in notes] == [1, 2] and notes[1].text == " ".join(note.split()[1:])
+
+
+@pytest.mark.parametrize("tail, split", [
+    (f" 2 {AMOUNT_NOTE}", True),  # pypdfium2 ran the two notes together
+    (" en 2 500 reizigers per dag.", False),  # a group of thousands is no note's number
+])
+def test_notes_run_together_part_at_a_number_before_an_amount(tail, split):
+    text = "\n".join(ANSWERS).replace("Utrecht extra treinstellen ingezet.", "Utrecht extra treinstellen ingezet.2")
+    text = text.replace(NOTE1, NOTE1[:-1] + tail)
+    lay = parse(text)
+    _, _, notes = assemble(lay.body, lay.notes)
+    assert [n.number for n in notes] == ([1, 2] if split else [1])
+    if split:
+        assert notes[1].text == AMOUNT_NOTE
+
+
 @pytest.mark.parametrize("later", ["zoals in bijlage 1 van de regeling", "zoals artikel 3.1 van de regeling voorschrijft"])
 def test_a_marker_alone_on_its_line_before_a_number_further_on(later):
     # "…spits»?" / "1" / "Antwoord 1" … "bijlage 1 van", "artikel 3.1 van": the note's marker is the first
