@@ -25,8 +25,8 @@ def _letters(text: str) -> Counter:
 
 def check(source: str, doc: Document, empty_pages: list[int] = (), orphan_markers: list[int] = ()) -> Checks:
     """Figures and warnings for one extracted document; `source` is the text as read (for a PDF its
-    glyphs), `empty_pages` the PDF pages without a text layer, `orphan_markers` raised note
-    numbers in a PDF's body for which no footnote was found."""
+    glyphs), `empty_pages` the PDF pages without a text layer, `orphan_markers` note numbers marked in
+    the body (raised in a PDF, glued on after the last note in text) for which no footnote was found."""
     given = _letters(MARKUP.sub(" ", source))
     notes = "".join(f.text for f in doc.footnotes)
     numbers = "".join(str(f.number) * (1 + (f.anchor is not None)) for f in doc.footnotes)

@@ -47,11 +47,10 @@ def extract(path: Path, data: bytes | None = None) -> Document:
             raise IngestError("extract", "not a PDF (no %PDF header)")
         lay = extract_pdf(str(path))
         shape, body, notes, furniture, head, pages = "pdf", lay.body, lay.notes, lay.furniture, lay.letterhead, lay.pages
-        source, empty_pages, orphans = lay.source, lay.empty_pages, lay.orphan_markers
+        source, empty_pages = lay.source, lay.empty_pages
     else:
         source, empty_pages = decode(data), []
         lay = parse(source)
-        orphans = lay.orphan_markers
         shape, body, notes, furniture, head = lay.shape, lay.body, lay.notes, lay.furniture, lay.letterhead
         pages = body.count("\f") + 1
     text, blocks, footnotes = assemble(body, notes)
@@ -65,5 +64,5 @@ def extract(path: Path, data: bytes | None = None) -> Document:
     meta = apply_sidecar(meta, sidecar(path))
     doc = Document(source_path=str(path), sha256=sha256(data), shape=shape, text=text, blocks=blocks,
                    footnotes=footnotes, furniture=[Furniture(*f) for f in furniture], meta=meta, pages=pages)
-    doc.checks = check(source, doc, empty_pages, orphans)
+    doc.checks = check(source, doc, empty_pages, lay.orphan_markers)
     return doc

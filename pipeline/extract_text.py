@@ -507,8 +507,7 @@ def _mark_markers(body: str, notes: list[RawFootnote]) -> str:
         for p in (note.page - 1, note.page - 2):
             if not 0 <= p < len(pages):
                 continue
-            found = [next((m for m in _marker(note.number, how).finditer(pages[p], pos.get(p, 0))
-                           if not _no_marker(pages[p], m)), None) for how in MARKER_KINDS]
+            found = [_first_marker(pages[p], note.number, how, pos.get(p, 0)) for how in MARKER_KINDS]
             # a glued digit wins; of the weaker kinds the first ("?" / "1" / "Antwoord 1" before "bijlage 1")
             found = found[0] or min((m for m in found[1:] if m), key=lambda m: m.start(), default=None) \
                 or _weak_marker(pages[p], body, note.number, pos.get(p, 0))
@@ -525,13 +524,17 @@ def _unread_markers(body: str, notes: list[RawFootnote]) -> list[int]:
     marker placed ("ruimte3 naar", "domein11."): notes a converter lost at the end of the numbering, which
     leave no gap in it. With no note read, two such markers in a row are needed."""
     last = max((n.number for n in notes), default=0)
-    pos = max((body.rfind(mark(n.number)) for n in notes), default=0)
+    pos = max([body.rfind(mark(n.number)) for n in notes] + [0])
     out = []
-    while m := next((m for m in _marker(last + len(out) + 1, "glued").finditer(body, max(pos, 0))
-                     if not _no_marker(body, m)), None):
+    while m := _first_marker(body, last + len(out) + 1, "glued", pos):
         out.append(last + len(out) + 1)
         pos = m.end()
     return out if last or len(out) > 1 else []
+
+
+def _first_marker(text: str, n: int, how: str, pos: int) -> re.Match | None:
+    """The first marker of note `n` of one kind (`MARKER_KINDS`) from `pos` that reads as a marker."""
+    return next((m for m in _marker(n, how).finditer(text, pos) if not _no_marker(text, m)), None)
 
 
 def _no_marker(page: str, m: re.Match) -> bool:
