@@ -18,6 +18,7 @@ from .dutch import ends_open
 from .layout import HEADING, PAGE_NUMBER, RawFootnote, furniture_lines, mark, note_text
 
 GUTTER = 12  # points of empty width between two columns
+COLOFON_GUTTER = 6  # between the body and a column in small print (wider than two of the body's spaces)
 NOTE_GAP = 2.5  # body sizes of empty height that end a footnote zone (below)
 FOOTNOTE_START = re.compile(r"^(\d{1,3})\s*(?=\S)")
 SALUTATION = re.compile(r"^(Geachte|Hooggeachte|Aan de [Vv]oorzitter)\b")
@@ -105,7 +106,7 @@ def _line_from_chars(chars, page_no: int, body_size: float) -> Line:
 def _lines(page, page_no: int, body_size: float) -> list[Line]:
     """The page's lines, top to bottom; a column standing beside the body follows it."""
     chars = [c for c in page.chars if c["text"].strip()]
-    split = _gutter(chars, page.width)
+    split = _gutter(chars, page.width, body_size)
     if split is None:
         return _rows(chars, page_no, body_size)
     right = _rows([c for c in chars if c["x0"] >= split], page_no, body_size)
@@ -114,9 +115,11 @@ def _lines(page, page_no: int, body_size: float) -> list[Line]:
     return _rows([c for c in chars if c["x0"] < split], page_no, body_size) + right
 
 
-def _gutter(chars: list[dict], width: float) -> float | None:
+def _gutter(chars: list[dict], width: float, body_size: float) -> float | None:
     """Where a second column begins: an empty vertical strip of GUTTER points, right of the page's
-    middle, with text in at least three rows on either side of it; None on a one-column page."""
+    middle, with text in at least three rows on either side of it; None on a one-column page. A colofon
+    column in small print may stand closer (a ministry's letter: "Kenmerk" 8 points right of the body's
+    longest line)."""
     covered = bytearray(int(width) + 2)
     for c in chars:
         a = min(len(covered), max(0, int(c["x0"])))
@@ -129,9 +132,10 @@ def _gutter(chars: list[dict], width: float) -> float | None:
     run = 0
     for x in range(int(0.4 * width), int(0.92 * width)):
         run = 0 if covered[x] else run + 1
-        if run >= GUTTER and covered[x + 1]:
+        if run >= COLOFON_GUTTER and covered[x + 1]:
             split = x + 1
-            if rows(lambda x0: x0 >= split) >= 3 and rows(lambda x0: x0 < split) >= 3:
+            if (run >= GUTTER or all(c["size"] < 0.92 * body_size for c in chars if c["x0"] >= split)) \
+                    and rows(lambda x0: x0 >= split) >= 3 and rows(lambda x0: x0 < split) >= 3:
                 return split
     return None
 
@@ -140,11 +144,15 @@ def _rows(chars: list[dict], page_no: int, body_size: float) -> list[Line]:
     rows: list[list[dict]] = []
     bounds: list[list[float]] = []  # [top, bottom] of each row
     for c in sorted(chars, key=lambda c: (round(c["bottom"]), c["x0"])):
-        # Same line when vertical extents overlap by most of the glyph; chars come sorted by
-        # baseline, so only the last rows can be the one.
+        # Same line when vertical extents overlap by most of the glyph, or of the digits (a note's number
+        # in 4-point type raised beside its 6.5-point text overlaps it by half its own height, not the
+        # text's); chars come sorted by baseline, so only the last rows can be the one.
         for r in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
             top, bottom = bounds[r]
-            if min(bottom, c["bottom"]) - max(top, c["top"]) > 0.5 * (c["bottom"] - c["top"]):
+            height = c["bottom"] - c["top"]
+            if c["text"].isdigit() or all(x["text"].isdigit() for x in rows[r]):
+                height = min(height, bottom - top)
+            if min(bottom, c["bottom"]) - max(top, c["top"]) > 0.5 * height:
                 rows[r].append(c)
                 bounds[r] = [min(top, c["top"]), max(bottom, c["bottom"])]
                 break
@@ -217,11 +225,19 @@ def _extract_pdf(path: str) -> PdfLayout:
         body = body[head:foot]
         # The footnote zone: the run of small-font lines at the foot of the page, set close together. A
         # table or caption in small print stands apart from the notes below it (on the real papers at
-        # hand, lines within a zone are under one body size apart; a table above two notes, 16).
-        zone_start = len(body)
-        while zone_start > 0 and body[zone_start - 1].size < 0.92 * body_size and (
-                zone_start == len(body) or body[zone_start].top - body[zone_start - 1].bottom < NOTE_GAP * body_size):
+        # hand, lines within a zone are under one body size apart; a table above two notes, 16). A note
+        # whose text came in a larger type (a link pasted in 9.75 points) is no small print, but it opens
+        # with its raised number, the one before the note that opens below it.
+        zone_start, below = len(body), None  # the number of the topmost note in the zone so far
+        while zone_start > 0 and (zone_start == len(body) or
+                                  body[zone_start].top - body[zone_start - 1].bottom < NOTE_GAP * body_size):
+            ln = body[zone_start - 1]
+            raised = re.match(r"\x00(\d+)\s", ln.text)
+            if not (ln.size < 0.92 * body_size or raised and below is not None and int(raised.group(1)) == below - 1):
+                break
             zone_start -= 1
+            if opens := FOOTNOTE_START.match(ln.text.lstrip("\x00")):
+                below = int(opens.group(1))
         if zone_start == len(body) or not (FOOTNOTE_START.match(body[zone_start].text.lstrip("\x00")) or notes):
             unfinished = bool(notes) and not re.search(r"[.!?)»]$", notes[-1].text.strip())
             zone_start = _plain_zone(body, notes[-1].number + 1 if notes else 1, heights[p], unfinished)
@@ -315,7 +331,9 @@ def _page_body(lines: list[Line], body_size: float, letterhead: list[str]) -> st
             short_end = short and re.search(r"[.!?:]$", prev.text)
             # "3. Agendapunt: Wijziging van de Kieswet … houdende invoering van" / "het stemmen met een stempas"
             # (bold): a title wrapped onto a line of another weight is one paragraph, and no heading
-            goes_on = gap <= 1.3 * pitch and prev.column == ln.column and (
+            # a bold heading nearly as long as the body's lines, over a paragraph set right under it
+            heads = prev.bold and not ln.bold and ln.text[:1].isupper() and not ends_open(prev.text)
+            goes_on = gap <= 1.3 * pitch and prev.column == ln.column and not heads and (
                 ln.text[:1].islower() or re.match(r"-\w", ln.text) or ends_open(prev.text)
                 or not (short or re.search(r"[.!?:;]$", prev.text)))
             out.append("\n" if goes_on else "\n\n" if gap > 1.3 * pitch or short_end or prev.bold != ln.bold

@@ -23,8 +23,11 @@ MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
 # the comma between two notes' markers at one place ("… verklaring.4, 5 De NZa"): no word of the sentence
 BETWEEN_MARKS = re.compile(f"(?<={MARK_CLOSE})[ \t]*,[ \t]*(?={MARK_OPEN})")
 
-BULLET = re.compile(r"^\s*(?:[·•▪●◦‒–\-*]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
-GLYPH_BULLET = re.compile(r"^\s*[·•▪●◦‒–\-*]\s+")
+# Symbol and Wingdings bullets come through in the private use area when a PDF's font maps them to no
+# character ("\uf0b7 Het aanpassen …" from Word's Symbol bullet; U+F0A7 its square, U+F0D8 its arrow)
+GLYPHS = "·•▪●◦‒–\\-*\uf0b7\uf0a7\uf0d8\uf076\uf0fc"
+BULLET = re.compile(rf"^\s*(?:[{GLYPHS}]|\(?\d{{1,2}}[.)]|\(?[a-z][.)])\s+")
+GLYPH_BULLET = re.compile(rf"^\s*[{GLYPHS}]\s+")
 TERMINAL = re.compile(r"[.!?:;»”\"')]\s*$")
 # Hyphen at a line end that is a real hyphen: "zorg- en", "Noord-Holland", "36 200-XVI".
 CONJUNCTIONS = {"en", "of", "tot", "noch", "dan"}

@@ -226,7 +226,8 @@ def test_pdf_notes_in_any_size(tmp_path, note_pt):
     assert not doc.checks.warnings
 
 
-def test_pdf_colofon_column_beside_the_body(tmp_path):
+@pytest.mark.parametrize("column_x", [155, 143])  # 143: the column 8.5 points right of the justified body
+def test_pdf_colofon_column_beside_the_body(tmp_path, column_x):
     """The Rijksoverheid template: a column of small print (Datum, Kenmerk, Pagina) beside the body."""
     from fpdf import FPDF
     pdf = FPDF(format="A4", unit="mm")
@@ -240,7 +241,7 @@ def test_pdf_colofon_column_beside_the_body(tmp_path):
         pdf.multi_cell(115, 5, body)
         pdf.set_font("Helvetica", "", 7)
         for i, t in enumerate(["Datum", "12 maart 2025", "Kenmerk", "IENW/BSK-2025/12345", f"Pagina {page} van 2"]):
-            pdf.text(155, 62 + i * 8, t)
+            pdf.text(column_x, 62 + i * 8, t)
     path = tmp_path / "kolom.pdf"
     pdf.output(str(path))
     doc = extract(path)
@@ -248,6 +249,23 @@ def test_pdf_colofon_column_beside_the_body(tmp_path):
     assert not any(w in doc.text for w in ("Kenmerk", "Pagina", "IENW"))
     assert (doc.meta.date, doc.meta.kenmerk) == (dt.date(2025, 3, 12), "IENW/BSK-2025/12345")
     assert {f.text for f in doc.furniture if f.kind == "colofon"} >= {"Datum", "Kenmerk", "Pagina 2 van 2"}
+
+
+def test_pdf_bold_heading_as_long_as_the_body_lines_ends_at_the_paragraph_under_it(tmp_path):
+    from fpdf import FPDF
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.add_page()
+    heading = "Het Landelijk Programma Oeverversterking Grote Rivieren 2025-2032 (LPOG)"
+    pdf.set_font("Helvetica", "B", 10)
+    assert pdf.get_string_width(heading) > 0.85 * 150  # no short line: only its weight ends it
+    pdf.text(25, 40, heading)
+    pdf.set_font("Helvetica", "", 10)
+    pdf.set_xy(25, 42)
+    pdf.multi_cell(150, 5, "In het programma staan de oevers die voor 2032 worden versterkt. " * 4)
+    path = tmp_path / "kop.pdf"
+    pdf.output(str(path))
+    doc = extract(path)
+    assert [(b.kind, b.text.split()[-1]) for b in doc.blocks][:2] == [("heading", "(LPOG)"), ("paragraph", "versterkt.")]
 
 
 def test_pdf_table_in_small_print_above_the_notes_stays_in_the_body(tmp_path):
@@ -288,13 +306,19 @@ def test_pdf_table_in_small_print_above_the_notes_stays_in_the_body(tmp_path):
     assert "Binnenbaden 4 7 9" in doc.text
 
 
-def test_a_raised_note_number_opens_its_note_whatever_its_text_opens_with(tmp_path):
-    """A note may open with a figure ("15 miljoen euro …", "2,5% van de subsidie"): its raised number
-    still opens it, where plain text cannot tell "3 2,5%" from a line of figures."""
+def _one_page():
+    """An A4 page to set text on by coordinates, with no page break of its own."""
     from fpdf import FPDF
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(False)
     pdf.add_page()
+    return pdf
+
+
+def test_a_raised_note_number_opens_its_note_whatever_its_text_opens_with(tmp_path):
+    """A note may open with a figure ("15 miljoen euro …", "2,5% van de subsidie"): its raised number
+    still opens it, where plain text cannot tell "3 2,5%" from a line of figures."""
+    pdf = _one_page()
     said = ["Welk budget is er voor onderzoek naar veilige versleuteling?",
             "Het programma loopt tot 2027 en wordt door de departementen gezamenlijk betaald.",
             "Hoe hoog is de vrije ruimte van de werkkostenregeling voor een werkgever?"]
@@ -316,6 +340,41 @@ def test_a_raised_note_number_opens_its_note_whatever_its_text_opens_with(tmp_pa
     path = tmp_path / "antwoorden.pdf"
     pdf.output(str(path))
     assert {n.number: " ".join(n.text.split()) for n in extract(path).footnotes} == dict(enumerate(notes, start=1))
+
+
+def test_pdf_notes_with_tiny_numbers_and_a_note_in_larger_type(tmp_path):
+    """A ministry's letter: note numbers in 4-point type raised beside 6.5-point text (they overlap its line
+    by less than half its height), and one note, a pasted link, in a type larger than the body's."""
+    pdf = _one_page()
+    said = ["De gemeenten hebben de eerste rapportage over de laadpalen in het voorjaar ontvangen.",
+            "Daarnaast is de subsidieregeling voor buurtbatterijen met een jaar verlengd.",
+            "Over de resultaten van de proef met slim laden informeer ik uw Kamer in het najaar."]
+    notes = [["Kamerstuk 31 239, nr. 412, over de voortgang van de laadinfrastructuur in de", "regio's."],
+             ["https://www.rijksoverheid.nl/documenten/rapporten/2025/01/15/laadpalen"],
+             ["Kamerstuk 32 813, nr. 1502."]]
+    for n, t in enumerate(said, start=1):
+        pdf.set_font("Helvetica", "", 9)
+        pdf.text(25, 40 + 6 * n, t)
+        pdf.set_font("Helvetica", "", 6)
+        pdf.text(25 + pdf.get_string_width(t) + 0.3, 40 + 6 * n - 1.0, str(n))
+    for n in range(1, 12):  # the body's type is the page's most common
+        pdf.set_font("Helvetica", "", 9)
+        pdf.text(25, 70 + 6 * n, "Het netbeheer blijft een gedeelde opgave van Rijk, provincies en gemeenten.")
+    y = 255
+    for n, lines in enumerate(notes, start=1):
+        size = 9.75 if n == 2 else 6.5
+        pdf.set_font("Helvetica", "", 5.25 if n == 2 else 4)
+        pdf.text(25, y - (1.5 if n == 2 else 1.2), str(n))
+        pdf.set_font("Helvetica", "", size)
+        for line in lines:
+            pdf.text(27, y, line)
+            y += size * 0.45
+    path = tmp_path / "brief.pdf"
+    pdf.output(str(path))
+    doc = extract(path)
+    assert {n.number: " ".join(n.text.split()) for n in doc.footnotes} == {
+        n: " ".join(lines) for n, lines in enumerate(notes, start=1)}
+    assert "Kamerstuk" not in doc.text and "rijksoverheid.nl" not in doc.text
 
 
 def test_pdf_title_wrapped_onto_a_bold_line_is_no_heading(tmp_path):
@@ -345,3 +404,14 @@ def test_pdf_title_wrapped_onto_a_bold_line_is_no_heading(tmp_path):
     assert headings == ["Wet- en regelgeving"]
     item = next(b.text for b in doc.blocks if b.text.startswith("3. Agendapunt"))
     assert item.endswith("van het algemeen bestuur van de waterschappen")
+
+
+@pytest.mark.parametrize("glyph", ["•", "\uf0b7", "\uf0a7"])  # the last two: Word's Symbol and Wingdings bullets
+def test_bulleted_items_are_list_items_without_their_glyph(tmp_path, glyph):
+    path = tmp_path / "brief.txt"
+    path.write_text("Geachte voorzitter,\n\nDe volgende maatregelen hebben nog geen dekking:\n\n"
+                    f"{glyph} Een regeling voor de opschaling van deelmobiliteit in kleine kernen;\n\n"
+                    f"{glyph} Extra inzet op handhaving van de zero-emissiezones.\n", encoding="utf-8")
+    items = [b.text for b in extract(path).blocks if b.kind == "list_item"]
+    assert items == ["Een regeling voor de opschaling van deelmobiliteit in kleine kernen;",
+                     "Extra inzet op handhaving van de zero-emissiezones."]
