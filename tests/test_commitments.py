@@ -71,6 +71,9 @@ NONE = [
     "Daarvoor zal ik eerst ingaan op de taken die gemeenten en provincies hierin hebben.",
     "Om dit te verduidelijken zal ik u kort toelichten hoe de aanvragen worden gewogen.",
     "Ik verwacht dat de nieuwe werkwijze over twee jaar terug te zien zal zijn in de cijfers.",
+    # what will befall the author, no act of theirs
+    "Nu de bouw dieper de grond in gaat, zullen we vaker resten van oude stortplaatsen tegenkomen.",
+    "Bij een droge zomer zal het kabinet de gevolgen in de scheepvaart als eerste merken.",
     # description, present tense, no time
     "Samen met de burgemeesters breng ik in kaart waar de risico's het grootst zijn.",
     "Ik deel met de partijen de noodzaak om scherp te monitoren.",
