@@ -9,6 +9,7 @@ from pipeline.commitments import actor, find_commitments
 from pipeline.motions import Sentence
 
 NEW = [
+    "Ik zal uw Kamer informeren zodra wij in de regio knelpunten met de levering merken.",
     "Ik zal uw Kamer in het najaar informeren over de uitkomsten van de consultatie.",
     "Zodra het advies binnen is, zal ik u daarover berichten.",
     "We zullen de aanbevelingen betrekken bij de herziening van de regeling.",
@@ -73,7 +74,7 @@ NONE = [
     "Ik verwacht dat de nieuwe werkwijze over twee jaar terug te zien zal zijn in de cijfers.",
     # what will befall the author, no act of theirs
     "Nu de bouw dieper de grond in gaat, zullen we vaker resten van oude stortplaatsen tegenkomen.",
-    "Bij een droge zomer zal het kabinet de gevolgen in de scheepvaart als eerste merken.",
+    "Bij een droge zomer zal het kabinet de gevolgen in de scheepvaart het eerst merken.",
     # description, present tense, no time
     "Samen met de burgemeesters breng ik in kaart waar de risico's het grootst zijn.",
     "Ik deel met de partijen de noodzaak om scherp te monitoren.",
