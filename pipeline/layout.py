@@ -135,6 +135,26 @@ def _furniture_keys(line: str, page: int) -> set[tuple[str, int | None]]:
     return {(whole, None), (rest, int(m.group(1) or m.group(2)) - page)}
 
 
+def _colofon_blocks(pages: list[list[str]]) -> set[tuple[int, int]]:
+    """(page, line) of a block of two or more lines that stands, each line as it is, on at least half the
+    pages (three or more) anywhere on them: a colofon column a converter read between the body's
+    paragraphs ("Ons kenmerk" / "DGBI / 26844711" after a page's first paragraph). One line alone may be a
+    label the paper repeats ("Antwoord"); a block of them is the page's furniture (and such a label set right
+    against the block on every page would go with it)."""
+    if len(pages) < 3:
+        return set()
+    keys = [[re.sub(r"\s+", " ", line).strip().casefold() for line in lines] for lines in pages]
+    counts = Counter(k for page in keys for k in set(page) if k)
+    need = max(3, (len(pages) + 1) // 2)
+    out: set[tuple[int, int]] = set()
+    for p, page in enumerate(keys):
+        recurring = [bool(k) and counts[k] >= need and not TERMINAL.search(k) for k in page]
+        for i, k in enumerate(page):
+            if recurring[i] and ((i and recurring[i - 1]) or (i + 1 < len(page) and recurring[i + 1])):
+                out.add((p, i))
+    return out
+
+
 def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
     """(page, line) of running headers, footers and page numbers.
 
@@ -152,7 +172,7 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
     own = {(p, i) for p, lines in enumerate(pages) for i, line in enumerate(lines)
            if printed(line, i >= len(lines) - EDGE and (len(pages) == 1 or feet[_stuk(line)] != 1))}
     found = own | {(p, i) for p, i in edges if PAGE_NUMBER.match(pages[p][i]) or PAGE_FOOT.search(pages[p][i]) or (
-        len(pages) > 1 and any(per_page[k] >= need for k in _furniture_keys(pages[p][i], p)))}
+        len(pages) > 1 and any(per_page[k] >= need for k in _furniture_keys(pages[p][i], p)))} | _colofon_blocks(pages)
     # A bare number with text of the page below it is no page number: a note's number set apart from its text.
     return {(p, i) for p, i in found if not (pages[p][i].strip().isdigit() and i >= len(pages[p]) - EDGE and any(
         (p, j) not in found and pages[p][j].strip() for j in range(i + 1, len(pages[p]))))}

@@ -415,3 +415,23 @@ def test_bulleted_items_are_list_items_without_their_glyph(tmp_path, glyph):
     items = [b.text for b in extract(path).blocks if b.kind == "list_item"]
     assert items == ["Een regeling voor de opschaling van deelmobiliteit in kleine kernen;",
                      "Extra inzet op handhaving van de zero-emissiezones."]
+
+
+def test_a_colofon_block_read_between_paragraphs_is_furniture(tmp_path):
+    """pdftotext reads a ministry letter's side column ("Ons kenmerk" and its number) after each page's
+    first paragraph: a block of lines on every page is furniture wherever it stands; a label the paper
+    repeats on its own ("Toelichting") is not."""
+    pages = [f"Paragraaf {n} gaat over de voortgang van de dijkversterking in het {n}e traject van de Lek.\n\n"
+             "Ons kenmerk\nWS/DV-2025/4411\n\n"
+             f"De aannemer heeft voor traject {n} een nieuwe planning ingediend bij het waterschap.\n\n"
+             "Toelichting\n\n"
+             "De omwonenden zijn op een informatieavond over de gewijzigde planning ingelicht.\n\n"
+             "Het waterschap verwacht dat de werkzaamheden binnen de begroting blijven.\n\n"
+             "De provincie volgt de voortgang via de halfjaarlijkse rapportage van het programma."
+             for n in range(1, 5)]
+    path = tmp_path / "brief.txt"
+    path.write_text("Geachte voorzitter,\n\n" + "\f".join(pages) + "\n", encoding="utf-8")
+    doc = extract(path)
+    assert "Ons kenmerk" not in doc.text and "WS/DV-2025/4411" not in doc.text
+    assert doc.text.count("Toelichting") == 4 and doc.text.count("nieuwe planning") == 4
+    assert sum(f.text == "Ons kenmerk" for f in doc.furniture) == 4
