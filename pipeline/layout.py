@@ -123,11 +123,15 @@ def hyphen_vocabulary(text: str) -> set[str]:
 NUMBER_AT_EDGE = re.compile(r"^\s*(?:pagina\s+)?(\d{1,4})\b|\b(?:pagina\s+)?(\d{1,4})(?:\s*(?:van|/)\s*\d{1,4})?\s*$", re.I)
 
 
+def _as_key(line: str) -> str:
+    return re.sub(r"\s+", " ", line).strip().casefold()
+
+
 def _furniture_keys(line: str, page: int) -> set[tuple[str, int | None]]:
     """The line as it stands, and without its page number with that number less the page index:
     a page number counts with the pages ("3", "4", "5" on pages 3 to 5); a footnote repeated as
     note 5, 8 and 9 does not, and "Datum 5 oktober 2022" on every page repeats as it stands."""
-    whole = re.sub(r"\s+", " ", line).strip().casefold()
+    whole = _as_key(line)
     m = NUMBER_AT_EDGE.search(line)
     if not m:
         return {(whole, None)} - {("", None)}
@@ -143,7 +147,7 @@ def _colofon_blocks(pages: list[list[str]]) -> set[tuple[int, int]]:
     against the block on every page would go with it)."""
     if len(pages) < 3:
         return set()
-    keys = [[re.sub(r"\s+", " ", line).strip().casefold() for line in lines] for lines in pages]
+    keys = [[_as_key(line) for line in lines] for lines in pages]
     counts = Counter(k for page in keys for k in set(page) if k)
     need = max(3, (len(pages) + 1) // 2)
     out: set[tuple[int, int]] = set()
@@ -160,7 +164,7 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
 
     A line at a page edge is furniture when it is a page number or when the same
     text, page numbers aside, stands at an edge of at least half of the pages; the printer's lines
-    (`printed`) are furniture wherever they stand."""
+    (`printed`) and a recurring block of lines (`_colofon_blocks`) are furniture wherever they stand."""
     edges = {(p, i) for p, lines in enumerate(pages)
              for i in [*range(min(EDGE, len(lines))), *range(max(0, len(lines) - EDGE), len(lines))]}
     per_page: Counter = Counter()
