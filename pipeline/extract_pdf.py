@@ -163,6 +163,11 @@ def _rows(chars: list[dict], page_no: int, body_size: float) -> list[Line]:
     return sorted(lines, key=lambda ln: ln.top)
 
 
+def _opens_note(ln: Line) -> re.Match | None:
+    """A line that opens with a note's number (raised or not)."""
+    return FOOTNOTE_START.match(ln.text.lstrip("\x00"))
+
+
 def _note_number(raw: str, expected: int | None) -> tuple[int | None, str]:
     """The footnote number that opens a line: the next one (or the one after, a note being missed),
     digits of the text perhaps glued to it ("1636200-XVI"); a year opening a continued line is none.
@@ -236,9 +241,9 @@ def _extract_pdf(path: str) -> PdfLayout:
             if not (ln.size < 0.92 * body_size or raised and below is not None and int(raised.group(1)) == below - 1):
                 break
             zone_start -= 1
-            if opens := FOOTNOTE_START.match(ln.text.lstrip("\x00")):
+            if opens := _opens_note(ln):
                 below = int(opens.group(1))
-        if zone_start == len(body) or not (FOOTNOTE_START.match(body[zone_start].text.lstrip("\x00")) or notes):
+        if zone_start == len(body) or not (_opens_note(body[zone_start]) or notes):
             unfinished = bool(notes) and not re.search(r"[.!?)»]$", notes[-1].text.strip())
             zone_start = _plain_zone(body, notes[-1].number + 1 if notes else 1, heights[p], unfinished)
         zone = body[zone_start:]
@@ -301,7 +306,7 @@ def _colofon(lines: list[Line], height: float, body_size: float) -> int:
     i = len(lines)
     while i > 0 and lines[i - 1].top > 0.88 * height and len(lines) - i < 4:
         i -= 1
-    if i == len(lines) or any(FOOTNOTE_START.match(ln.text.lstrip("\x00")) for ln in lines[i:]):
+    if i == len(lines) or any(_opens_note(ln) for ln in lines[i:]):
         return len(lines)
     if i and lines[i].top - lines[i - 1].bottom < 3 * body_size:
         return len(lines)

@@ -195,6 +195,11 @@ ANSWERS = ["Vraag 1", "Kent u het bericht «Minder sprinters in de spits»1?", "
            "Pagina 1 van 1"]
 
 
+def _with_marker_2() -> str:
+    """The answers with a second note's marker glued on, its note still to be set."""
+    return "\n".join(ANSWERS).replace("Utrecht extra treinstellen ingezet.", "Utrecht extra treinstellen ingezet.2")
+
+
 def test_a_marker_before_a_question_mark_leaves_the_question_numbers_alone():
     # "…spits»1?": a marker not taken where the question mark follows it was taken from "Vraag 1"
     lay = parse("\n".join(ANSWERS))
@@ -214,7 +219,7 @@ def test_a_line_ending_in_an_article_preposition_or_conjunction_is_no_heading(li
 
 @pytest.mark.parametrize("ref", ["4410327–1120003-CZ.", "2025D04711.", "2025Z03456, zie ook het verslag."])
 def test_a_note_that_is_a_reference_number_is_a_note_of_its_own(ref):
-    text = "\n".join(ANSWERS).replace("Utrecht extra treinstellen ingezet.", "Utrecht extra treinstellen ingezet.2")
+    text = _with_marker_2()
     text = text.replace("\nPagina 1 van 1", f"\n\n2 {ref}\nPagina 1 van 1")
     lay = parse(text)
     _, _, notes = assemble(lay.body, lay.notes)
@@ -231,7 +236,7 @@ AMOUNT_NOTE = "12 miljoen euro extra voor materieel, zie de begroting 2025."
     ("number alone on its line (pdftotext -layout)", f"2\n    {AMOUNT_NOTE}"),
 ])
 def test_a_note_that_opens_with_an_amount_is_a_note(shape, note):
-    text = "\n".join(ANSWERS).replace("Utrecht extra treinstellen ingezet.", "Utrecht extra treinstellen ingezet.2")
+    text = _with_marker_2()
     text = text.replace(f"{NOTE1}\n", f"{NOTE1}\n{note}\n")
     lay = parse(text)
     _, _, notes = assemble(lay.body, lay.notes)
@@ -243,7 +248,7 @@ def test_a_note_that_opens_with_an_amount_is_a_note(shape, note):
     (" en 2 500 reizigers per dag.", False),  # a group of thousands is no note's number
 ])
 def test_notes_run_together_part_at_a_number_before_an_amount(tail, split):
-    text = "\n".join(ANSWERS).replace("Utrecht extra treinstellen ingezet.", "Utrecht extra treinstellen ingezet.2")
+    text = _with_marker_2()
     text = text.replace(NOTE1, NOTE1[:-1] + tail)
     lay = parse(text)
     _, _, notes = assemble(lay.body, lay.notes)
