@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from .dutch import ends_open
 from .errors import IngestError
-from .layout import (AMOUNT, HEADING, PAGE_FOOT, PAGE_NUMBER, SIGNER, RawFootnote, colophon, furniture_lines, mark,
+from .layout import (AMOUNT, HEADING, PAGE_FOOT, PAGE_NUMBER, PAGINA, SIGNER, RawFootnote, colophon, furniture_lines, mark,
                      note_text, printed)
 
 LETTERHEAD_LABEL = re.compile(
@@ -241,7 +241,7 @@ def _md_paragraph(p: str) -> str:
 
 MAX_NOTE_LINES = 8
 WEB = re.compile(r"(?:https?://|www\.)", re.I)
-PAGE_OF_IN = re.compile(r"(?:^|(?<=\s))Pagina\s+\d{1,4}\s+van\s+\d{1,4}(?!\d)")
+PAGE_OF_IN = re.compile(rf"(?:^|(?<=\s))(?=P)(?i:{PAGINA})\s+\d{{1,4}}\s+van\s+\d{{1,4}}(?!\d)")
 SOFT_HYPHEN = re.compile("[\u00ad\ufffe](?=\n|$)")
 # A marker digit: glued to a word or punctuation ("zorg.3", "afgedaan.5"), after one space
 # ("akkoord» 1,"), on a line of its own, or opening a line that goes on in lower case.
@@ -297,7 +297,9 @@ def _split_pages(text: str) -> tuple[list[list[str]], bool]:
     if len(pages) > 1:
         return pages, True
     lines = pages[0]
-    cuts = {i + 1 for i, ln in enumerate(lines) if PAGE_FOOT.search(ln)}
+    # pypdfium2 writes a page's foot first: no page ends there
+    cuts = {i + 1 for i, ln in enumerate(lines) if PAGE_FOOT.search(ln) and any(s.strip() for s in lines[:i])}
+    cuts |= {i + 1 for i in _bare_page_numbers(lines)}
     sure = bool(cuts)  # a page that ends at its "Pagina N van M" line is as sure as one from a form feed
     if not cuts:
         keys = Counter(_key(ln) for ln in lines if len(ln.strip()) >= 12)
@@ -306,20 +308,42 @@ def _split_pages(text: str) -> tuple[list[list[str]], bool]:
     return [lines[a:b] for a, b in zip(bounds, bounds[1:]) if a < b], sure
 
 
-def _foot_companions(lines: list[str]) -> list[int]:
-    """A short line standing alone (blank lines around it) right above the "Pagina N van M" line:
-    the rest of the page foot ("Aanhangsel van de Handelingen"), found on a one-page paper too."""
-    out = []
-    for k, ln in enumerate(lines):
-        if not PAGE_FOOT.search(ln):
-            continue
-        j = k - 1
-        while j >= 0 and not lines[j].strip():
-            j -= 1
-        if (1 <= j < k - 1 and not lines[j - 1].strip() and len(lines[j].strip()) < 60
-                and not re.search(r"[.!?:;,)»]$", lines[j].strip())):
-            out.append(j)
-    return out
+def _bare_page_numbers(lines: list[str]) -> list[int]:
+    """The lines of page numbers printed bare, in a text without form feeds: the longest run of bare numbers
+    between blank lines that counts up by one ("1" … "2" … "3"), if three or more; note numbers set apart
+    from their notes have their text right under them."""
+    bare = [(i, int(ln)) for i, ln in enumerate(lines) if re.fullmatch(r"\d{1,4}", ln.strip()) and i
+            and not lines[i - 1].strip() and (i + 1 == len(lines) or not lines[i + 1].strip())]
+    best: list[int] = []
+    for k, (_, first) in enumerate(bare):
+        run = []
+        for i, n in bare[k:]:
+            if n == first + len(run):
+                run.append(i)
+        best = max(best, run, key=len)
+    return best if len(best) >= 3 else []
+
+
+def _foot_companions(pages: list[list[str]]) -> set[tuple[int, int]]:
+    """(page, line) of a short line standing alone (blank lines around it) right above the "Pagina N van M"
+    line: the rest of the page foot ("Aanhangsel van de Handelingen"), found on a one-page paper too. Where
+    several pages have that foot, only a line that recurs there: a heading or a signature left at one page's foot
+    is body. Not a line that opens with a number: that is a note, or a note's number set after its text."""
+    out = {}
+    feet = 0
+    for p, lines in enumerate(pages):
+        for k, ln in enumerate(lines):
+            if not PAGE_FOOT.search(ln):
+                continue
+            feet += 1
+            j = k - 1
+            while j >= 0 and not lines[j].strip():
+                j -= 1
+            if (1 <= j < k - 1 and not lines[j - 1].strip() and len(lines[j].strip()) < 60
+                    and not re.search(r"[.!?:;,)»]$", lines[j].strip()) and not lines[j].strip()[:1].isdigit()):
+                out[p, j] = _key(lines[j])
+    keys = Counter(out.values())
+    return {at for at, key in out.items() if feet == 1 or keys[key] > 1}
 
 
 def _key(line: str) -> str:
@@ -330,7 +354,7 @@ def _pdf_text(text: str) -> TextLayout:
     pages, fed = _split_pages(text)
     solid = [[i for i, ln in enumerate(pg) if ln.strip()] for pg in pages]
     furn = {(p, solid[p][i]) for p, i in furniture_lines([[pages[p][i] for i in idx] for p, idx in enumerate(solid)])}
-    furn |= {(p, i) for p, page in enumerate(pages) for i in _foot_companions(page)}
+    furn |= _foot_companions(pages)
     furniture = [("page_number" if PAGE_NUMBER.match(pages[p][i]) else "running", pages[p][i].strip(), p + 1)
                  for p, i in sorted(furn)]
     notes: list[RawFootnote] = []
@@ -341,7 +365,13 @@ def _pdf_text(text: str) -> TextLayout:
         if p == 0:
             letterhead, lines = split_letterhead(lines)
         before = page_bodies[-1] if page_bodies else []
-        page_bodies.extend(_take_notes(lines, notes, len(page_bodies), fed, before))
+        parts = _take_notes(lines, notes, len(page_bodies), fed, before)
+        # numbers set after notes that were not read, at the foot of a page that names its number: no body
+        named = any(q == p and PAGE_FOOT.search(pages[q][i]) for q, i in furn)
+        while named and parts[-1] and (not parts[-1][-1].strip() or parts[-1][-1].strip().isdigit()):
+            if number := parts[-1].pop().strip():
+                furniture.append(("note_number", number, p + 1))
+        page_bodies.extend(parts)
     body = "\f".join(_paragraphs(lines) for lines in page_bodies)
     body = _mark_markers(body, notes)
     return TextLayout("pdf-text", body, notes, furniture + _letterhead_rows(letterhead), "\n".join(letterhead),
@@ -355,6 +385,9 @@ def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool
     out: list[list[str]] = []
     if notes and not _note_ended(notes[-1].text, 0):
         lines = _continued_note(lines, notes[-1], _runs_on(next((ln for ln in reversed(before) if ln.strip()), "")))
+    if stranded := _stranded(lines, notes[-1].number + 1 if notes else 1, fed, before, base + 1):
+        lines, found = stranded
+        notes.extend(RawFootnote(n, t, base + 1) for n, t in found)
     while True:
         earlier = before + [ln for part in out for ln in part]
         zone = _find_zone(lines, notes[-1].number + 1 if notes else 1, fed, earlier)
@@ -390,6 +423,35 @@ def _continued_note(lines: list[str], note: RawFootnote, body_runs_on: bool) -> 
             note.text += "\n" + "\n".join(ln.strip() for ln in lines[j:start] if ln.strip())
             return [*lines[:j], *lines[start:]]
     return lines
+
+
+def _stranded(lines: list[str], expected: int, fed: bool, earlier: list[str], page: int):
+    """Notes whose numbers pdftotext wrote after them, closing the page ("Kamerstuk 33 009, nr. 117." …
+    "1"): (the page's lines without them, [(number, text)]) or None. The bare numbers run on from the
+    next note's; their texts stand right above the notes that open with a number, if any, else above
+    the numbers: one note per group of lines that opens in capitals and closes a sentence. One bare
+    number that is the page's own is its page number."""
+    solid = [i for i, ln in enumerate(lines) if ln.strip()]
+    tail = []
+    while solid and re.fullmatch(r"\d{1,3}", lines[solid[-1]].strip()):
+        tail.insert(0, solid.pop())
+    numbers = [int(lines[i].strip()) for i in tail]
+    if not numbers or numbers != list(range(expected, expected + len(numbers))) or numbers == [page]:
+        return None
+    rest = lines[:tail[0]]
+    zone = _find_zone(rest, numbers[-1] + 1, fed, earlier)
+    top = below = zone[1] if zone and zone[0] is rest else len(rest)
+    found = []
+    for n in reversed(numbers):
+        last = next((j for j in range(top - 1, -1, -1) if rest[j].strip()), None)
+        if last is None or not (re.search(r"[.!?)»]$", rest[last].strip()) or WEB.search(rest[last])):
+            return None
+        first = next((j for j in range(last, -1, -1) if not rest[j].strip()[:1].islower()), None)
+        if not first or not _has_marker("\n".join([*earlier[-60:], *rest[:first]]), n):
+            return None
+        found.insert(0, (n, "\n".join(ln.strip() for ln in rest[first:last + 1] if ln.strip())))
+        top = first
+    return [*rest[:top], *rest[below:]], found
 
 
 def _find_zone(lines: list[str], expected: int, fed: bool, earlier: list[str], lower_ok: bool = True):

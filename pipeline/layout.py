@@ -32,9 +32,10 @@ TERMINAL = re.compile(r"[.!?:;»”\"')]\s*$")
 # Hyphen at a line end that is a real hyphen: "zorg- en", "Noord-Holland", "36 200-XVI".
 CONJUNCTIONS = {"en", "of", "tot", "noch", "dan"}
 HYPHENATED_WORD = re.compile(r"\b\w+(?:-\w+)+\b")
-PAGE_NUMBER = re.compile(r"^\s*(?:pagina\s+)?-?\s*\d{1,4}\s*-?(?:\s*(?:van|of|/)\s*\d{1,4})?\s*$", re.I)
+PAGINA = r"p ?agina"  # "P agina 2 van 7": poppler and pdfminer set a kerned capital P apart
+PAGE_NUMBER = re.compile(rf"^\s*(?:{PAGINA}\s+)?-?\s*\d{{1,4}}\s*-?(?:\s*(?:van|of|/)\s*\d{{1,4}})?\s*$", re.I)
 # a page foot that names its page, on a one-page paper too: "Aanhangsel … Pagina 1 van 1"
-PAGE_FOOT = re.compile(r"\bpagina\s+\d{1,4}\s+(?:van|/)\s+\d{1,4}\s*$", re.I)
+PAGE_FOOT = re.compile(rf"\b{PAGINA}\s+\d{{1,4}}\s+(?:van|/)\s+\d{{1,4}}\s*$", re.I)
 EDGE = 3  # lines at the top and at the foot of a page where running headers and footers stand
 # A printed paper's colophon and running foot, which no repetition shows on a one-page paper: its publication
 # id ("kst-36200-IX-30", "ah-tk-20222023-3649"), "ISSN 0921 - 7371", "’s-Gravenhage 2023", and "Tweede Kamer,
@@ -120,7 +121,7 @@ def hyphen_vocabulary(text: str) -> set[str]:
     return vocab
 
 
-NUMBER_AT_EDGE = re.compile(r"^\s*(?:pagina\s+)?(\d{1,4})\b|\b(?:pagina\s+)?(\d{1,4})(?:\s*(?:van|/)\s*\d{1,4})?\s*$", re.I)
+NUMBER_AT_EDGE = re.compile(rf"^\s*(?:{PAGINA}\s+)?(\d{{1,4}})\b|\b(?:{PAGINA}\s+)?(\d{{1,4}})(?:\s*(?:van|/)\s*\d{{1,4}})?\s*$", re.I)
 
 
 def _as_key(line: str) -> str:
@@ -177,9 +178,11 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
            if printed(line, i >= len(lines) - EDGE and (len(pages) == 1 or feet[_stuk(line)] != 1))}
     found = own | {(p, i) for p, i in edges if PAGE_NUMBER.match(pages[p][i]) or PAGE_FOOT.search(pages[p][i]) or (
         len(pages) > 1 and any(per_page[k] >= need for k in _furniture_keys(pages[p][i], p)))} | _colofon_blocks(pages)
-    # A bare number with text of the page below it is no page number: a note's number set apart from its text.
-    return {(p, i) for p, i in found if not (pages[p][i].strip().isdigit() and i >= len(pages[p]) - EDGE and any(
-        (p, j) not in found and pages[p][j].strip() for j in range(i + 1, len(pages[p]))))}
+    # A bare number with text of the page below it, or on a page whose foot names it ("Pagina 1 van 8"), is no
+    # page number: a note's number set apart from its text.
+    named = {p for p, i in found if PAGE_FOOT.search(pages[p][i])}
+    return {(p, i) for p, i in found if not (pages[p][i].strip().isdigit() and i >= len(pages[p]) - EDGE and (
+        p in named or any((p, j) not in found and pages[p][j].strip() for j in range(i + 1, len(pages[p])))))}
 
 
 def _stuk(line: str) -> str | None:

@@ -44,6 +44,7 @@ CASES = {
     "spaced-markers": letter(marker=lambda n: f" {n}"),
     "pypdfium2": letter(feed="\n", foot_glued=True),
     "markers-alone": letter(marker=lambda n: f"\n{n}\n"),
+    "kerned-page-foot": letter(feed="\n\n").replace("Pagina", "P agina"),
 }
 
 
@@ -515,3 +516,67 @@ def test_notes_a_converter_ran_together_and_a_web_address_under_a_running_senten
         (1, "https://www.bibliotheekemmen.nl/openingstijden"), (2, "Koninklijke Bibliotheek, Bibliotheekmonitor 2024."),
         (3, "Tweede Kamer, vergaderjaar 2022–2023, 33 846, nr. 92")]
     assert "de gemeente de subsidie voor dit jaar heeft verlaagd" in " ".join(body.split())
+
+
+def _numbers_after(feed: str) -> str:
+    """A ministry letter as plain pdftotext writes it when the note numbers are set small beside their notes:
+    the first notes' texts stand above the others, their numbers after them at the page foot, a body sentence
+    running on above them; on page 2 a note of two lines, its number after it."""
+    first = ["Ministerie van Landbouw, Visserij, Voedselzekerheid en Natuur", "",
+             "Geachte voorzitter,", "In mijn brief van 3 maart jl. 1, heb ik de aanpak van de stikstofbank",
+             "toegelicht. Met het programma 2 bundelen we de inzet van provincies, en we sluiten aan op",
+             "de Europese regels voor natuurherstel 3. De provincies hebben de eerste vergunningen",
+             "verleend en", "Kamerstuk 35 334, nr. 201.", "Kamerstuk 35 334, nr. 187.", "3",
+             "Verordening (EU) 2024/1991 inzake natuurherstel.", "1", "2", "", "Pagina 1 van 2"]
+    second = ["Ministerie van Landbouw, Visserij, Voedselzekerheid en Natuur", "",
+              "werken de ruimte die vrijkomt toe aan de boeren die meedoen. Het Planbureau rekent de",
+              "opbrengst van de bank na (zie het rapport Stikstofruimte 4) en daarmee sta ik aan de lat.",
+              "Planbureau voor de Leefomgeving. Stikstofruimte in de provincies, zie",
+              "https://www.pbl.nl/publicaties/stikstofruimte-provincies.", "", "4", "", "Pagina 2 van 2"]
+    return "\n".join(first) + feed + "\n".join(second) + "\n"
+
+
+@pytest.mark.parametrize("feed", ["\f", "\n\n"])
+def test_notes_whose_numbers_stand_after_them_at_the_page_foot(feed):
+    lay = parse(_numbers_after(feed))
+    body, _, notes = assemble(lay.body, lay.notes)
+    assert [(n.number, " ".join(n.text.split())) for n in notes] == [
+        (1, "Kamerstuk 35 334, nr. 201."), (2, "Kamerstuk 35 334, nr. 187."),
+        (3, "Verordening (EU) 2024/1991 inzake natuurherstel."),
+        (4, "Planbureau voor de Leefomgeving. Stikstofruimte in de provincies, zie "
+            "https://www.pbl.nl/publicaties/stikstofruimte-provincies.")]
+    assert all(n.anchor is not None for n in notes)
+    assert "35 334" not in body and "Planbureau voor de Leefomgeving" not in body
+    assert "vergunningen verleend en werken de ruimte" in " ".join(body.split())
+
+
+def test_a_bare_page_number_under_a_sentence_is_no_note():
+    """A one-page letter's page number under its last sentence, with a "1" in the body: no note."""
+    lay = parse("\n".join(["Geachte voorzitter,", "Fase 1 van het programma loopt tot de zomer, zoals ik u schreef.",
+                           "Ik stuur u het verslag van fase 1.", "", "1", ""]))
+    assert lay.notes == []
+
+
+def test_bare_page_numbers_end_the_pages_of_a_text_without_form_feeds():
+    """pdftotext -nopgbrk of a fiche whose pages are numbered bare: each number stands between blank lines,
+    and each note's number stands on a line of its own above its text."""
+    pages = []
+    for n, (body, note) in enumerate([("De Commissie stelt een verordening voor over betaaltermijnen 1.",
+                                       "Voorstel COM(2023) 533 voor een verordening betaaltermijnen."),
+                                      ("Het kabinet steunt het doel van het voorstel 2, met kanttekeningen.",
+                                       "Richtlijn 2011/7/EU betreffende bestrijding van betalingsachterstand."),
+                                      ("Het voorstel raakt ook de positie van het mkb 3, zo blijkt uit de analyse.",
+                                       "SEO Economisch Onderzoek, Betaalgedrag in Nederland, 2022.")], start=1):
+        pages.append(f"{body}\nDe gevolgen voor de rijksbegroting zijn na {n} jaar te overzien.\n\n{n}\n{note}\n\n{n}\n")
+    lay = parse("\n".join(pages))
+    body, _, notes = assemble(lay.body, lay.notes)
+    assert [n.number for n in notes] == [1, 2, 3] and notes[2].text.startswith("SEO Economisch Onderzoek")
+    assert "COM(2023) 533" not in body and "na 3 jaar te overzien." in body
+
+
+def test_a_heading_left_at_one_pages_foot_is_body_not_page_foot():
+    page1 = "\n".join(["Geachte voorzitter,", "", "Met deze brief stuur ik u de voortgangsrapportage over de bodemdaling.", "",
+                       "Vervolgstappen", "", "Pagina 1 van 2"])
+    page2 = "\n".join(["De provincies werken de gebiedsplannen in 2026 uit.", "", "Hoogachtend,", "", "Pagina 2 van 2"])
+    lay = parse(page1 + "\f" + page2)
+    assert "Vervolgstappen" in lay.body and "Vervolgstappen" not in [f[1] for f in lay.furniture]
