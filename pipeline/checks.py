@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from .model import Checks, Document
+from .model import UNMAPPED, Checks, Document
 
 MIN_COVERAGE = 0.99
 MIN_BODY_SHARE = 0.5  # of the input, when the footnotes outweigh the body
@@ -59,6 +59,8 @@ def check(source: str, doc: Document, empty_pages: list[int] = (), orphan_marker
         warnings.append(f"footnote numbers out of sequence at {', '.join(map(str, out_of_order[:10]))}")
     if orphan_markers:
         warnings.append(f"note markers {', '.join(map(str, orphan_markers[:10]))} have no footnote")
+    if unmapped := source.count(UNMAPPED):
+        warnings.append(f"{unmapped} characters the converter could not map (shown as {UNMAPPED})")
     if empty_pages:
         warnings.append(f"no text on page {', '.join(map(str, empty_pages))} (scanned?)")
     return Checks(shape=doc.shape, input_chars=sum(given.values()), coverage=round(coverage, 4),

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field, replace
 
 from .dutch import ends_open
 from .errors import IngestError
-from .layout import (AMOUNT, HEADING, PAGE_FOOT, PAGE_NUMBER, PAGINA, SIGNER, RawFootnote, colophon, furniture_lines, mark,
-                     note_text, printed)
+from .layout import (AMOUNT, HEADING, PAGE_FOOT, PAGE_NUMBER, PAGINA, SIGNER, TERMINAL, RawFootnote, colophon,
+                     furniture_lines, mark, note_text, printed)
+from .model import UNMAPPED
 
 LETTERHEAD_LABEL = re.compile(
     r"^(Datum|Betreft|Kenmerk|Ons kenmerk|Uw kenmerk|Uw brief|Bijlage\(n\)|Bijlagen?|Bezoekadres|Postadres|"
@@ -69,6 +70,12 @@ def _legacy(data: bytes) -> str:
     return readings[best]
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# pdftotext writes a glyph it cannot map as its font's code, a control character ("\x08" for a brochure's
+# icon): a few are such glyphs, shown as U+FFFD and named by the check; NUL or many mean a binary file.
+MAX_CONTROL_SHARE = 0.005
+
+
 def decode(data: bytes) -> str:
     """UTF-8, UTF-16 with its byte order mark (Word's "Unicode text"), or cp1252 or Mac Roman, whichever
     reads as words; anything else is a clear error."""
@@ -80,8 +87,10 @@ def decode(data: bytes) -> str:
         if data.count(b"\x00") > len(data) // 10:
             raise IngestError("extract", "not a text file (NUL bytes: binary or UTF-16)") from None
         text = _legacy(data)
-    if re.search(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]", text):
+    controls = CONTROL.findall(text)
+    if "\x00" in controls or len(controls) > max(3, MAX_CONTROL_SHARE * len(text)):
         raise IngestError("extract", "not a text file: control characters in the text")
+    text = CONTROL.sub(UNMAPPED, text)
     # NFC: converters write "ğ" as "g" plus a combining breve, which no rule would read as one letter
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
@@ -240,6 +249,7 @@ def _md_paragraph(p: str) -> str:
 # missing, so pages are found from the text too; a note zone is only as long as its notes run on.
 
 MAX_NOTE_LINES = 8
+FOOT_LINES = 6  # a page's last lines, where a note's number set apart from its text stands
 WEB = re.compile(r"(?:https?://|www\.)", re.I)
 PAGE_OF_IN = re.compile(rf"(?:^|(?<=\s))(?=P)(?i:{PAGINA})\s+\d{{1,4}}\s+van\s+\d{{1,4}}(?!\d)")
 SOFT_HYPHEN = re.compile("[\u00ad\ufffe](?=\n|$)")
@@ -375,7 +385,7 @@ def _pdf_text(text: str) -> TextLayout:
     body = "\f".join(_paragraphs(lines) for lines in page_bodies)
     body = _mark_markers(body, notes)
     return TextLayout("pdf-text", body, notes, furniture + _letterhead_rows(letterhead), "\n".join(letterhead),
-                      _unread_markers(body, notes))
+                      sorted({*_unread_markers(body, notes), *_notes_left(page_bodies, notes, body)}))
 
 
 def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool,
@@ -383,11 +393,14 @@ def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool
     """Body lines of one page, the notes at its foot appended to `notes`. Without form feeds a
     note zone can stand mid-"page" (pages joined by the converter): the body after it is a new page."""
     out: list[list[str]] = []
+    expected = notes[-1].number + 1 if notes else 1
+    # numbers set apart from their notes first: the texts under a run of them are no earlier note going on
+    apart = _stranded(lines, expected, fed, before, base + 1) or _numbers_first(lines, expected, before)
+    if apart:
+        lines = apart[0]
     if notes and not _note_ended(notes[-1].text, 0):
         lines = _continued_note(lines, notes[-1], _runs_on(next((ln for ln in reversed(before) if ln.strip()), "")))
-    if stranded := _stranded(lines, notes[-1].number + 1 if notes else 1, fed, before, base + 1):
-        lines, found = stranded
-        notes.extend(RawFootnote(n, t, base + 1) for n, t in found)
+    notes.extend(RawFootnote(n, t, base + 1) for n, t in (apart[1] if apart else []))
     while True:
         earlier = before + [ln for part in out for ln in part]
         zone = _find_zone(lines, notes[-1].number + 1 if notes else 1, fed, earlier)
@@ -452,6 +465,33 @@ def _stranded(lines: list[str], expected: int, fed: bool, earlier: list[str], pa
         found.insert(0, (n, "\n".join(ln.strip() for ln in rest[first:last + 1] if ln.strip())))
         top = first
     return [*rest[:top], *rest[below:]], found
+
+
+def _numbers_first(lines: list[str], expected: int, earlier: list[str]):
+    """Notes whose numbers pdftotext wrote in a run above their texts ("2" / "3" / "Kamerstukken II …, nr. 432."
+    / "https://…"): (the page's lines without them, [(number, text)]) or None. Two numbers or more, the next
+    note's on, their texts to the page foot (or to the next note that opens with its number), one per group of
+    lines that ends a sentence or is a web address."""
+    solid = [i for i, ln in enumerate(lines) if ln.strip()]
+    for k, i in enumerate(solid):
+        run = []
+        while k + len(run) < len(solid) and lines[solid[k + len(run)]].strip() == str(expected + len(run)):
+            run.append(solid[k + len(run)])
+        if len(run) < 2:
+            continue
+        after = solid[k + len(run):]
+        end = next((j for j in after if _note_at(lines, j, expected + len(run))), len(lines))
+        groups: list[list[str]] = [[]]
+        for j in (j for j in after if j < end):
+            groups[-1].append(lines[j].strip())
+            if re.search(r"[.!?)»]$", lines[j].strip()) or WEB.match(lines[j].strip()):
+                groups.append([])
+        groups = [g for g in groups if g]
+        numbers = range(expected, expected + len(run))
+        if len(groups) != len(run) or not all(_has_marker("\n".join([*earlier[-60:], *lines[:i]]), n) for n in numbers):
+            return None
+        return [*lines[:i], *lines[end:]], [(n, "\n".join(g)) for n, g in zip(numbers, groups)]
+    return None
 
 
 def _find_zone(lines: list[str], expected: int, fed: bool, earlier: list[str], lower_ok: bool = True):
@@ -592,6 +632,29 @@ def _unread_markers(body: str, notes: list[RawFootnote]) -> list[int]:
         out.append(last + len(out) + 1)
         pos = m.end()
     return out if last or len(out) > 1 else []
+
+
+def _notes_left(page_bodies: list[list[str]], notes: list[RawFootnote], body: str) -> list[int]:
+    """The numbers of lines left in the body that read as notes not read: "12 Kamerstuk 33 009, nr. 117.",
+    the text ending a sentence or citing a web address or a year (no numbered heading), or a bare number
+    after the last note read among a page's last lines (not a numbered list's); the number's marker in the
+    body. Two or more: one may be a numbered paragraph."""
+    read = {n.number for n in notes}
+    last = max(read, default=0)
+    left = set()
+    for lines in page_bodies:
+        solid = [ln.strip() for ln in lines if ln.strip()]
+        for k, ln in enumerate(solid):
+            if not (m := re.match(r"(\d{1,3})(?!\d)", ln)) or (n := int(m.group(1))) in read:
+                continue
+            rest = note_text(ln, n)
+            if (ln == m.group(1) and n > last and k >= len(solid) - FOOT_LINES) or (rest and rest[:1].isupper() and (
+                    TERMINAL.search(rest) or WEB.search(rest) or re.search(r"\b(?:19|20)\d\d\b", rest))):
+                left.add(n)
+    # a marker in a sentence: the line itself would be one standing alone
+    left = {n for n in left if any(_marker(n, how).search(body) for how in ("glued", "spaced"))
+            or _weak_marker(body, body, n, 0)}
+    return sorted(left) if len(left) > 1 else []
 
 
 def _first_marker(text: str, n: int, how: str, pos: int) -> re.Match | None:

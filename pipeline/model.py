@@ -33,6 +33,7 @@ class CitationKind(StrEnum):
     STAATSCOURANT = "staatscourant"
 
 
+UNMAPPED = "\ufffd"  # a glyph the converter could not map to a character: the check names each
 SEARCH_MODES = ("hybrid", "keyword", "semantic")
 # how hybrid search joins its keyword and semantic rankings: by min-max normalised scores or by reciprocal ranks
 FUSIONS = ("scores", "ranks")

@@ -580,3 +580,39 @@ def test_a_heading_left_at_one_pages_foot_is_body_not_page_foot():
     page2 = "\n".join(["De provincies werken de gebiedsplannen in 2026 uit.", "", "Hoogachtend,", "", "Pagina 2 van 2"])
     lay = parse(page1 + "\f" + page2)
     assert "Vervolgstappen" in lay.body and "Vervolgstappen" not in [f[1] for f in lay.furniture]
+
+
+def test_lines_left_in_the_body_that_read_as_notes_are_named():
+    """What a converter's shape hid from the reader is named, not lost without a word: note lines left in
+    the body, their markers in it. Numbered headings with references to them are no notes."""
+    from pipeline.extract_text import _notes_left
+    from pipeline.layout import RawFootnote
+    page = ["1 Inleiding", "De aanpak staat in hoofdstuk 2 en de kosten in de bijlage 3. Zie ook de brief 4.",
+            "2 Aanpak", "3 Kamerstuk 35 334, nr. 201.", "4 Zie https://www.rijksoverheid.nl/stikstof"]
+    assert _notes_left([page], [], "\n".join(page)) == [3, 4]
+    assert _notes_left([page[:3]], [], "\n".join(page[:3])) == []
+    # numbers set apart at a page's foot, after the last note read; a numbered list's numbers are no notes
+    foot = ["De provincies ronden de plannen af 5 en de waterschappen volgen 6.", "Hoogachtend,", "5", "6"]
+    listed = ["Vraag", "5", "Hoeveel kilometer dijk is afgekeurd?", "6", "Wanneer is die versterkt?",
+              *["Het antwoord volgt in de brief over de voortgang van het programma."] * 6]
+    read = [RawFootnote(4, "Kamerstuk 35 334, nr. 201.", 1)]
+    assert _notes_left([foot], read, "\n".join(foot)) == [5, 6]
+    assert _notes_left([listed], read, "\n".join([foot[0], *listed])) == []
+
+
+@pytest.mark.parametrize("feed", ["\f", "\n\n"])
+def test_a_run_of_note_numbers_above_their_texts(feed):
+    """Plain pdftotext of the same template may write the numbers of a page's notes in a run above their
+    texts; a note of the page before that ends open does not take them."""
+    first = ["Geachte voorzitter,", "Zoals aangegeven in de brief van 4 juli 1 is de inzet ongewijzigd.",
+             "1 Kamerstukken II 2023/24, 29 665, nr. 410", "Pagina 1 van 2"]
+    second = ["De Commissie stelt een herziening van de richtlijn voor 2 en de lidstaten meten mee 3.",
+              "Het RIVM werkt de meetmethode uit met de andere lidstaten, te beginnen bij de grote",
+              "luchthavens. Daarover informeer ik u na de zomer.", "2", "3", "Kamerstukken II 2023/24, 29 665, nr. 432.",
+              "https://ec.europa.eu/commission/presscorner/detail/nl/ip_24_1234", "Pagina 2 van 2"]
+    lay = parse("\n".join(first) + feed + "\n".join(second) + "\n")
+    body, _, notes = assemble(lay.body, lay.notes)
+    assert [(n.number, n.text) for n in notes] == [
+        (1, "Kamerstukken II 2023/24, 29 665, nr. 410"), (2, "Kamerstukken II 2023/24, 29 665, nr. 432."),
+        (3, "https://ec.europa.eu/commission/presscorner/detail/nl/ip_24_1234")]
+    assert "nr. 432" not in body and body.rstrip().endswith("na de zomer.")
