@@ -46,5 +46,4 @@ clean:
 	rm -rf data build *.egg-info
 
 corpus-pdf: install-test
-	$(BIN)/python -c "from tools.letters import parse_letter, render; \
-	render(parse_letter(open('corpus/src/hwbp-voortgang.letter', encoding='utf-8').read()), 'corpus/2025-03-12_hwbp-voortgang.pdf')"
+	$(BIN)/python -m tools.letters

@@ -576,7 +576,31 @@ def _read_zone(lines: list[str], start: int, expected: int, fed: bool) -> tuple[
         else:
             break
         i += 1
-    return i, _run_together(found)
+    return i, _numbers_behind(_run_together(found))
+
+
+def _numbers_behind(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Notes whose numbers pdftotext wrote at the zone's end, their texts run on from the note before ("1" /
+    "Kamerstukken …, nr. 531." / "Netbeheer Nederland, …" / "3" / … / "2"): each such number that the zone
+    lacks takes what follows the first sentence of the note before it."""
+    if not found:
+        return found
+    lines = found[-1][1].split("\n")
+    behind: list[int] = []
+    while len(lines) > 1 and lines[-1].strip().isdigit():
+        behind.insert(0, int(lines.pop().strip()))
+    notes = dict(found)
+    if not behind or any(n in notes or n - 1 not in notes for n in behind):
+        return found
+    notes[found[-1][0]] = "\n".join(lines)
+    for n in behind:
+        parts = notes[n - 1].split("\n")
+        cut = next((k + 1 for k, ln in enumerate(parts[:-1]) if re.search(r"[.!?)»]$", ln.strip()) or WEB.search(ln)),
+                   None)
+        if cut is None:
+            return found
+        notes[n - 1], notes[n] = "\n".join(parts[:cut]), "\n".join(parts[cut:])
+    return sorted(notes.items())
 
 
 def _run_together(found: list[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -178,11 +178,11 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
            if printed(line, i >= len(lines) - EDGE and (len(pages) == 1 or feet[_stuk(line)] != 1))}
     found = own | {(p, i) for p, i in edges if PAGE_NUMBER.match(pages[p][i]) or PAGE_FOOT.search(pages[p][i]) or (
         len(pages) > 1 and any(per_page[k] >= need for k in _furniture_keys(pages[p][i], p)))} | _colofon_blocks(pages)
-    # A bare number with text of the page below it, or on a page whose foot names it ("Pagina 1 van 8"), is no
-    # page number: a note's number set apart from its text.
+    # A bare number at a page's foot with text of the page below it, or anywhere on a page whose foot names it
+    # ("Pagina 1 van 8"), is no page number: a note's number set apart from its text, or a marker.
     named = {p for p, i in found if PAGE_FOOT.search(pages[p][i])}
-    return {(p, i) for p, i in found if not (pages[p][i].strip().isdigit() and i >= len(pages[p]) - EDGE and (
-        p in named or any((p, j) not in found and pages[p][j].strip() for j in range(i + 1, len(pages[p])))))}
+    return {(p, i) for p, i in found if not (pages[p][i].strip().isdigit() and (p in named or (
+        i >= len(pages[p]) - EDGE and any((p, j) not in found and pages[p][j].strip() for j in range(i + 1, len(pages[p]))))))}
 
 
 def _stuk(line: str) -> str | None:

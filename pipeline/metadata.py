@@ -18,7 +18,8 @@ DATE = r"\d{1,2}(?:\s+[a-z]{3,9}\.?\s+|[-/.]\d{1,2}[-/.])\d{4}"
 DATE_LINE = re.compile(r"(?:^|\n)\s*(?:Datum\s*:?\s+|(?:Voorgesteld|Vastgesteld|Ontvangen)\s+(?:op\s+)?|(?:Den Haag|'s-Gravenhage)\s*,\s*)" + DATE, re.I)
 RECEIVED = re.compile(dated_bracket("ontvangen") + DATE, re.I)  # an Aanhangsel's answer: "(ontvangen 17 juli 2024)"
 TITLE_LINE = re.compile(r"(?:^|\n)\s*(?:Betreft|Onderwerp|Document)\s*:?[ \t]+(.+)", re.I)
-KENMERK = re.compile(r"(?:^|\n)\s*(?:Ons\s+)?kenmerk\s*:?\s+([A-Z0-9][\w./-]*\d[\w./-]*)", re.I)
+# "IENW/BSK-2022/268034", and with spaces round a slash or dash: "DGKE-EM / 95061234", "DGBI – I&K/ 26844711"
+KENMERK = re.compile(r"(?:^|\n)\s*(?:Ons\s+)?kenmerk\s*:?\s+([A-Z0-9](?:[\w./&-]|[ \t]?[/–][ \t]?)*\d[\w./&-]*)", re.I)
 # "36 410 XVI / Vaststelling van de begrotingsstaten van het / Ministerie van … (XVI) voor het jaar 2024 / Nr. 121":
 # the dossier's title wraps onto up to three more lines
 KAMERSTUK_HEAD = re.compile(r"(?:^|\n)\s*(\d{2}\s?\d{3}(?:[ -][A-Z]{1,5})?)\s+([A-Z][^\n]{3,}(?:\n(?![ \t]*Nr\.)[ \t]*\S[^\n]*){0,3})"

@@ -37,6 +37,11 @@ NEW = [
     # an act of the letter's kind, with a later paper or a time for it
     "Het kabinet zal in een aparte brief op de uitvoering van de motie ingaan.",
     "Ik zal in het najaar nader ingaan op de gevolgen voor de regio.",
+    # a second verb of the author's, a moment still to come
+    "Ik laat de regeling voor de zomer van 2026 evalueren en informeer uw Kamer over de uitkomsten.",
+    "Ik bespreek dit voorstel met de provincies en kom hierop terug in de volgende voortgangsbrief.",
+    "Over de uitkomsten van de proef informeer ik uw Kamer zodra de evaluatie gereed is.",
+    "Wij sturen u het rapport wanneer de Raad van State heeft geadviseerd.",
 ]
 FULFILMENT = [
     "Zoals toegezegd tijdens het commissiedebat stuur ik u hierbij het rapport.",
@@ -79,6 +84,9 @@ NONE = [
     "Samen met de burgemeesters breng ik in kaart waar de risico's het grootst zijn.",
     "Ik deel met de partijen de noodzaak om scherp te monitoren.",
     "Hiermee geven we uitvoering aan de motie van het lid Bergkamp c.s.",
+    "Ik laat de regeling evalueren en bespreek de uitkomsten met de sector.",
+    "Ik weet dat de gemeenten wachten en informeer ze daarom rechtstreeks over de regeling.",
+    "Hierbij informeer ik u over de stand van zaken, zodat u weet wanneer de regeling ingaat.",
 ]
 
 REF = dt.date(2025, 7, 4)

@@ -435,3 +435,15 @@ def test_a_colofon_block_read_between_paragraphs_is_furniture(tmp_path):
     assert "Ons kenmerk" not in doc.text and "WS/DV-2025/4411" not in doc.text
     assert doc.text.count("Toelichting") == 4 and doc.text.count("nieuwe planning") == 4
     assert sum(f.text == "Ons kenmerk" for f in doc.furniture) == 4
+
+
+@pytest.mark.parametrize("head, kenmerk", [
+    ("Ons kenmerk\nIENW/BSK-2025/12345", "IENW/BSK-2025/12345"),
+    ("Ons kenmerk\nDGKE-EM / 95061234\nBijlage(n)", "DGKE-EM / 95061234"),  # spaces round the slash
+    ("Ons kenmerk\nDGBI – I&K/ 26844711", "DGBI – I&K/ 26844711"),
+    ("Kenmerk: 2025-0000123456.", "2025-0000123456"),
+    ("Uw kenmerk\nOns kenmerk\nGeen", None),
+])
+def test_a_kenmerk_as_ministries_write_it(head, kenmerk):
+    from pipeline.metadata import extract_metadata
+    assert extract_metadata(head, "Geachte voorzitter,", []).kenmerk == kenmerk

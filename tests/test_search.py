@@ -108,6 +108,7 @@ def test_citation_ids_in_queries(query, ids):
                                                "2025-05-22_verslag-schriftelijk-overleg-drinkwater.txt",
                                                "2025-05-28_antwoorden-kamervragen-gemalen.pdf",
                                                "2025-06-05_rapport-evaluatie-waterschapsverkiezingen.txt",
+                                               "2025-10-09_netcongestie-voortgang.pdf",
                                                "2025-10-30_lijst-van-vragen-begroting-ienw.txt"}),
     (Filters(date_to=dt.date(2024, 12, 31)), {"2024-06-20_lerarentekort-voortgang.txt",
                                              "2024-11-14_ondermijning-voortgang.txt"}),
