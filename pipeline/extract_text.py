@@ -285,8 +285,13 @@ def _weak_marker(page: str, text: str, n: int, start: int) -> re.Match | None:
     return None
 
 
-def _has_marker(text: str, n: int) -> bool:
-    return any(_marker(n, how).search(text) for how in MARKER_KINDS) or _weak_marker(text, text, n, 0) is not None
+def _has_marker(text: str, n: int, kinds: tuple[str, ...] = MARKER_KINDS) -> bool:
+    return any(_marker(n, how).search(text) for how in kinds) or _weak_marker(text, text, n, 0) is not None
+
+
+def _closes(line: str) -> bool:
+    """A line that can end a note: it ends a sentence, or holds a web address not broken at its end."""
+    return bool(re.search(r"[.!?)»]$", line.strip()) or (WEB.search(line) and not line.rstrip().endswith("-")))
 
 
 def _split_pages(text: str) -> tuple[list[list[str]], bool]:
@@ -432,7 +437,8 @@ def _continued_note(lines: list[str], note: RawFootnote, body_runs_on: bool) -> 
         prev = lines[j - 1].strip() if j else ""
         if j == top and body_runs_on:
             break
-        if first[:1].islower() and (not prev or re.search(r"[.!?:]$", prev) or len(prev) < 40):
+        # not under a bare number: that is the next note's, set apart from its text
+        if first[:1].islower() and (not prev or re.search(r"[.!?:]$", prev) or len(prev) < 40) and not prev.isdigit():
             note.text += "\n" + "\n".join(ln.strip() for ln in lines[j:start] if ln.strip())
             return [*lines[:j], *lines[start:]]
     return lines
@@ -457,7 +463,7 @@ def _stranded(lines: list[str], expected: int, fed: bool, earlier: list[str], pa
     found = []
     for n in reversed(numbers):
         last = next((j for j in range(top - 1, -1, -1) if rest[j].strip()), None)
-        if last is None or not (re.search(r"[.!?)»]$", rest[last].strip()) or WEB.search(rest[last])):
+        if last is None or not _closes(rest[last]):
             return None
         first = next((j for j in range(last, -1, -1) if not rest[j].strip()[:1].islower()), None)
         if not first or not _has_marker("\n".join([*earlier[-60:], *rest[:first]]), n):
@@ -484,7 +490,7 @@ def _numbers_first(lines: list[str], expected: int, earlier: list[str]):
         groups: list[list[str]] = [[]]
         for j in (j for j in after if j < end):
             groups[-1].append(lines[j].strip())
-            if re.search(r"[.!?)»]$", lines[j].strip()) or WEB.match(lines[j].strip()):
+            if _closes(lines[j]):
                 groups.append([])
         groups = [g for g in groups if g]
         numbers = range(expected, expected + len(run))
@@ -595,8 +601,7 @@ def _numbers_behind(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
     notes[found[-1][0]] = "\n".join(lines)
     for n in behind:
         parts = notes[n - 1].split("\n")
-        cut = next((k + 1 for k, ln in enumerate(parts[:-1]) if re.search(r"[.!?)»]$", ln.strip()) or WEB.search(ln)),
-                   None)
+        cut = next((k + 1 for k, ln in enumerate(parts[:-1]) if _closes(ln)), None)
         if cut is None:
             return found
         notes[n - 1], notes[n] = "\n".join(parts[:cut]), "\n".join(parts[cut:])
@@ -676,8 +681,7 @@ def _notes_left(page_bodies: list[list[str]], notes: list[RawFootnote], body: st
                     TERMINAL.search(rest) or WEB.search(rest) or re.search(r"\b(?:19|20)\d\d\b", rest))):
                 left.add(n)
     # a marker in a sentence: the line itself would be one standing alone
-    left = {n for n in left if any(_marker(n, how).search(body) for how in ("glued", "spaced"))
-            or _weak_marker(body, body, n, 0)}
+    left = {n for n in left if _has_marker(body, n, ("glued", "spaced"))}
     return sorted(left) if len(left) > 1 else []
 
 

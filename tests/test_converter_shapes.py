@@ -616,3 +616,17 @@ def test_a_run_of_note_numbers_above_their_texts(feed):
         (1, "Kamerstukken II 2023/24, 29 665, nr. 410"), (2, "Kamerstukken II 2023/24, 29 665, nr. 432."),
         (3, "https://ec.europa.eu/commission/presscorner/detail/nl/ip_24_1234")]
     assert "nr. 432" not in body and body.rstrip().endswith("na de zomer.")
+
+
+def test_a_note_under_its_bare_number_is_no_earlier_note_going_on():
+    """pdftotext -raw: note 1 ends with a web address (no full stop), and note 3 on the next page opens in
+    lower case under its number; it is note 3, not the rest of note 1."""
+    first = ["Geachte voorzitter,", "Het overzicht van de regio's staat op de website van het programma.1 De",
+             "1", "Zie https://www.regiodeals.nl/overzicht/", "Pagina 1 van 2"]
+    second = ["provincies voeren de regiodeals uit.2 Daarbij sluiten zij aan op de akkoorden in de zorg.3",
+              "Over de voortgang informeer ik u in het voorjaar.", "2", "Kamerstuk 29 697, nr. 112.", "3",
+              "zoals het Integraal Zorgakkoord en het Gezond en Actief Leven Akkoord.", "Pagina 2 van 2"]
+    lay = parse("\n".join(first) + "\f" + "\n".join(second) + "\n")
+    assert [(n.number, n.text) for n in lay.notes] == [
+        (1, "Zie https://www.regiodeals.nl/overzicht/"), (2, "Kamerstuk 29 697, nr. 112."),
+        (3, "zoals het Integraal Zorgakkoord en het Gezond en Actief Leven Akkoord.")]
