@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from .dutch import ends_open
 from .errors import IngestError
 from .layout import (AMOUNT, HEADING, PAGE_FOOT, PAGE_NUMBER, PAGINA, SIGNER, TERMINAL, RawFootnote, colophon,
-                     furniture_lines, mark, note_text, printed)
+                     furniture_lines, mark, note_text, printed, unglue_column)
 from .model import UNMAPPED
 
 LETTERHEAD_LABEL = re.compile(
@@ -367,6 +367,7 @@ def _key(line: str) -> str:
 
 def _pdf_text(text: str) -> TextLayout:
     pages, fed = _split_pages(text)
+    pages = unglue_column(pages)
     solid = [[i for i, ln in enumerate(pg) if ln.strip()] for pg in pages]
     furn = {(p, solid[p][i]) for p, i in furniture_lines([[pages[p][i] for i in idx] for p, idx in enumerate(solid)])}
     furn |= _foot_companions(pages)

@@ -140,12 +140,40 @@ def _furniture_keys(line: str, page: int) -> set[tuple[str, int | None]]:
     return {(whole, None), (rest, int(m.group(1) or m.group(2)) - page)}
 
 
+COLUMN_INDENT = 40  # spaces before a line of a side column, as pdftotext -layout sets it
+GLUED_TAIL = re.compile(r"(?<=\S)[ \t]{3,}(\S.{0,40}?)\s*$")
+
+
+def unglue_column(pages: list[list[str]]) -> list[list[str]]:
+    """pdftotext -layout sets a side column's line on the body's line where the two share a baseline ("… hard
+    nodig.    Ministerie van"). A tail after three spaces or more that stands on at least half the pages
+    (three or more), as such a tail or as a line of its own indented as a column, with a letter and no
+    sentence end, goes onto a line of its own, indented as it stood."""
+    if len(pages) < 3:
+        return pages
+    per_page: Counter = Counter()
+    for lines in pages:
+        tails = {_as_key(m.group(1)) for ln in lines if (m := GLUED_TAIL.search(ln))}
+        per_page.update(tails | {_as_key(ln) for ln in lines if len(ln) - len(ln.lstrip()) >= COLUMN_INDENT})
+    need = max(3, (len(pages) + 1) // 2)
+
+    def split(ln: str) -> list[str]:
+        m = GLUED_TAIL.search(ln)
+        tail = m.group(1) if m else ""
+        if not m or per_page[_as_key(tail)] < need or TERMINAL.search(tail) or not re.search(r"[^\W\d_]", tail):
+            return [ln]
+        return [ln[:m.start()], " " * m.start(1) + tail]
+
+    return [[part for ln in lines for part in split(ln)] for lines in pages]
+
+
 def _colofon_blocks(pages: list[list[str]]) -> set[tuple[int, int]]:
     """(page, line) of a block of two or more lines that stands, each line as it is, on at least half the
     pages (three or more) anywhere on them: a colofon column a converter read between the body's
     paragraphs ("Ons kenmerk" / "DGBI / 26844711" after a page's first paragraph). One line alone may be a
     label the paper repeats ("Antwoord"); a block of them is the page's furniture (and such a label set right
-    against the block on every page would go with it)."""
+    against the block on every page would go with it). A recurring line indented as a side column
+    (pdftotext -layout) is one wherever it stands, alone between the body's lines."""
     if len(pages) < 3:
         return set()
     keys = [[_as_key(line) for line in lines] for lines in pages]
@@ -155,7 +183,8 @@ def _colofon_blocks(pages: list[list[str]]) -> set[tuple[int, int]]:
     for p, page in enumerate(keys):
         recurring = [bool(k) and counts[k] >= need and not TERMINAL.search(k) for k in page]
         for i, k in enumerate(page):
-            if recurring[i] and ((i and recurring[i - 1]) or (i + 1 < len(page) and recurring[i + 1])):
+            indented = len(pages[p][i]) - len(pages[p][i].lstrip()) >= COLUMN_INDENT
+            if recurring[i] and (indented or (i and recurring[i - 1]) or (i + 1 < len(page) and recurring[i + 1])):
                 out.add((p, i))
     return out
 

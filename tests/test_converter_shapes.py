@@ -630,3 +630,24 @@ def test_a_note_under_its_bare_number_is_no_earlier_note_going_on():
     assert [(n.number, n.text) for n in lay.notes] == [
         (1, "Zie https://www.regiodeals.nl/overzicht/"), (2, "Kamerstuk 29 697, nr. 112."),
         (3, "zoals het Integraal Zorgakkoord en het Gezond en Actief Leven Akkoord.")]
+
+
+def test_a_side_column_as_pdftotext_layout_sets_it_is_furniture():
+    """-layout sets a ministry letter's side column far indented between the body's lines, and its first line on
+    the body line that shares its baseline. Every page here: "Ministerie van Justitie en Veiligheid", "Ons
+    kenmerk" and a number, one of them glued onto a body line."""
+    col = " " * 84
+    pages = []
+    for n, words in enumerate(["gemeenten", "provincies", "waterschappen"], start=1):
+        pages.append("\n".join([
+            f"De {words} werken mee aan de aanpak van ondermijning in de haven.    Ministerie van Justitie",
+            f"{col}en Veiligheid",
+            f"Zij delen sinds {2020 + n} hun informatie met de politie en het Openbaar Ministerie in het",
+            f"{col}Ons kenmerk",
+            f"regionale informatie- en expertisecentrum, zodat {n * 40} signalen sneller worden opgepakt.",
+            f"{col}JenV-DGO / 6123456",
+            "", f"{' ' * 80}Pagina {n} van 3"]))
+    lay = parse("\f".join(pages))
+    assert not any(w in lay.body for w in ("Ministerie van Justitie", "en Veiligheid", "Ons kenmerk", "6123456"))
+    assert "in de haven. Zij delen sinds 2021 hun informatie met de politie" in " ".join(lay.body.split())
+    assert sum(f[1] == "Ons kenmerk" for f in lay.furniture) == 3
