@@ -624,9 +624,10 @@ def _run_together(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def _note_ended(note: str, width: int) -> bool:
-    """A note's last line ends it when it closes a sentence short of the full line width (0: any)."""
+    """A note's last line ends it when it closes a sentence or a web address (`_closes`) short of the full
+    line width (0: any)."""
     last = note.rsplit("\n", 1)[-1].strip()
-    return bool(re.search(r"[.!?)»]$", last)) and (not width or len(last) < 0.9 * width)
+    return _closes(last) and (not width or len(last) < 0.9 * width)
 
 
 def _mark_markers(body: str, notes: list[RawFootnote]) -> str:

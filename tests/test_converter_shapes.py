@@ -651,3 +651,18 @@ def test_a_side_column_as_pdftotext_layout_sets_it_is_furniture():
     assert not any(w in lay.body for w in ("Ministerie van Justitie", "en Veiligheid", "Ons kenmerk", "6123456"))
     assert "in de haven. Zij delen sinds 2021 hun informatie met de politie" in " ".join(lay.body.split())
     assert sum(f[1] == "Ons kenmerk" for f in lay.furniture) == 3
+
+
+def test_a_note_that_ends_with_a_web_address_ends_there():
+    """pdfminer.six writes page 1's colofon column after the notes; the last note ends with a web address,
+    no full stop, and the column's lines are not its rest."""
+    colofon = ["Directoraat-generaal Wonen", "Bezoekadres", "Turfmarkt 147", "2511 DP Den Haag", "Postadres",
+               "Postbus 20011", "2500 EA Den Haag", "Overheidsidentificatienr", "00000001003214369000",
+               "T 070 426 6426 (algemeen)", "Ons kenmerk", "2025-0000456789"]
+    page = ["Geachte voorzitter,", "De bouw van woningen blijft achter bij de plannen.1 Gemeenten melden vooral",
+            "tekorten aan netcapaciteit.2 Daarover informeer ik u in het najaar.",
+            "1 Kamerstuk 32 847, nr. 1101.", "2 Zie de monitor op https://www.volkshuisvestingnederland.nl/monitor/",
+            *colofon, "Pagina 1 van 1"]
+    lay = parse("\n".join(page) + "\n")
+    assert [(n.number, n.text) for n in lay.notes] == [
+        (1, "Kamerstuk 32 847, nr. 1101."), (2, "Zie de monitor op https://www.volkshuisvestingnederland.nl/monitor/")]
