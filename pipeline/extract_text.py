@@ -411,7 +411,8 @@ def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool
         earlier = before + [ln for part in out for ln in part]
         zone = _find_zone(lines, notes[-1].number + 1 if notes else 1, fed, earlier)
         if zone is None and notes:  # a note lost by the converter: the one after it, in capitals
-            zone = _find_zone(lines, notes[-1].number + 2, fed, earlier, lower_ok=False)
+            zone = _with_unmarked_note(_find_zone(lines, notes[-1].number + 2, fed, earlier, lower_ok=False),
+                                       notes[-1].number + 1)
         if zone is None and notes:  # numbering that starts again: an annex, a second paper in the file
             zone = _find_zone(lines, 1, fed, [ln for part in out for ln in part])
         if zone is None:
@@ -423,6 +424,15 @@ def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool
         lines = lines[end:]
         if not any(ln.strip() for ln in lines):
             return out
+
+
+def _with_unmarked_note(zone, n: int):
+    """A zone that opens at note n + 1, and right above it a line that opens note n, whose marker was not
+    found ("ESPR2": glued to an acronym the paper writes nowhere else): that line is note n."""
+    if zone is None or zone[1] == 0 or (rest := note_text(zone[0][zone[1] - 1], n)) is None or not rest[:1].isupper():
+        return zone
+    lines, start, end, found = zone
+    return lines, start - 1, end, [(n, rest), *found]
 
 
 def _continued_note(lines: list[str], note: RawFootnote, body_runs_on: bool) -> list[str]:

@@ -666,3 +666,18 @@ def test_a_note_that_ends_with_a_web_address_ends_there():
     lay = parse("\n".join(page) + "\n")
     assert [(n.number, n.text) for n in lay.notes] == [
         (1, "Kamerstuk 32 847, nr. 1101."), (2, "Zie de monitor op https://www.volkshuisvestingnederland.nl/monitor/")]
+
+
+def test_a_note_whose_marker_is_glued_to_an_acronym_is_read_above_the_next():
+    """Note 2's marker is glued to an acronym the letter writes nowhere else ("DSA2"), so it is not found as a
+    marker; note 2 stands right above note 3, and it is note 2, not body."""
+    first = ["Geachte voorzitter,", "Met deze brief informeer ik u over het toezicht op online platforms.1 De",
+             "1 Kamerstuk 26 643, nr. 1120.", "Pagina 1 van 2"]
+    second = ["toezichthouders beginnen met de grote platforms (via de DSA2), en daarna met de kleinere",
+              "aanbieders.3 Over de eerste resultaten informeer ik u in het najaar.",
+              "2 Digital Services Act, Verordening (EU) 2022/2065", "3 Autoriteit Consument en Markt, Jaarplan 2025.",
+              "Pagina 2 van 2"]
+    lay = parse("\n".join(first) + "\f" + "\n".join(second) + "\n")
+    body, _, notes = assemble(lay.body, lay.notes)
+    assert [n.number for n in notes] == [1, 2, 3] and notes[1].text == "Digital Services Act, Verordening (EU) 2022/2065"
+    assert "Verordening (EU) 2022/2065" not in body
