@@ -268,12 +268,12 @@ def _marker(n: int, how: str) -> re.Pattern:
 
 MARKER_KINDS = ("glued", "spaced", "alone", "leading")
 # Where no such marker is found, a converter may have glued it to a year or an acronym ("(VTV) 20242 blijkt",
-# "review IZA9,") or set it after a year ("18 oktober 2021 6 is"). Dutch writes no amount as five digits
+# "review IZA9,") or set it after a year ("18 oktober 2021 6 is", "15 februari 2022 5,"). Dutch writes no amount as five digits
 # unbroken, so a year with digits glued on is taken; an acronym only when it stands alone elsewhere in the
 # paper ("IZA"), so that "COVID19" stays whole.
 WEAK_MARKERS = (r"(?<![\w-])(?:19|20)\d\d()({n})(?=[\s.,;:!?)\]]|$)",
                 r"(?<![\w-])([A-Z][A-Za-z]*[A-Z])({n})(?=[\s.,;:!?)\]]|$)",
-                r"(?<![\w-])(?:19|20)\d\d()([ \t]{n})(?=[ \t]+[a-zà-ÿ])")
+                r"(?<![\w-])(?:19|20)\d\d()([ \t]{n})(?=[ \t]+[a-zà-ÿ]|[,;:])")
 
 
 def _weak_marker(page: str, text: str, n: int, start: int) -> re.Match | None:
@@ -488,7 +488,7 @@ def _numbers_first(lines: list[str], expected: int, earlier: list[str]):
     """Notes whose numbers pdftotext wrote in a run above their texts ("2" / "3" / "Kamerstukken II …, nr. 432."
     / "https://…"): (the page's lines without them, [(number, text)]) or None. Two numbers or more, the next
     note's on, their texts to the page foot (or to the next note that opens with its number), one per group of
-    lines that ends a sentence or is a web address."""
+    lines that ends a sentence or is a web address, or one per line where there are as many lines."""
     solid = [i for i, ln in enumerate(lines) if ln.strip()]
     for k, i in enumerate(solid):
         run = []
@@ -504,6 +504,8 @@ def _numbers_first(lines: list[str], expected: int, earlier: list[str]):
             if _closes(lines[j]):
                 groups.append([])
         groups = [g for g in groups if g]
+        if len(groups) < len(run) == sum(map(len, groups)):  # one line each, none ending a sentence
+            groups = [[ln] for g in groups for ln in g]
         numbers = range(expected, expected + len(run))
         if len(groups) != len(run) or not all(_has_marker("\n".join([*earlier[-60:], *lines[:i]]), n) for n in numbers):
             return None

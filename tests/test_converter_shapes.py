@@ -405,6 +405,9 @@ WEAK = [
     ({"hiermee als afgedaan.3 Over": "hiermee sinds 2025 3 als afgedaan. Over"}, "sinds 2025 als afgedaan.",
      {1, 2, 3}),
     ({"Bakker c.s.2 Ook": "Bakker c.s. volgens de HB2 norm. Ook"}, "volgens de HB2 norm.", {1, 3}),
+    # a year, then the marker before a comma
+    ({"hiermee als afgedaan.3 Over": "hiermee per 1 mei 2025 3, als afgedaan. Over"}, "per 1 mei 2025, als afgedaan.",
+     {1, 2, 3}),
 ]
 
 
@@ -681,3 +684,15 @@ def test_a_note_whose_marker_is_glued_to_an_acronym_is_read_above_the_next():
     body, _, notes = assemble(lay.body, lay.notes)
     assert [n.number for n in notes] == [1, 2, 3] and notes[1].text == "Digital Services Act, Verordening (EU) 2022/2065"
     assert "Verordening (EU) 2022/2065" not in body
+
+
+def test_a_run_of_note_numbers_above_as_many_lines_without_a_full_stop():
+    first = ["Geachte voorzitter,", "Het RIVM heeft de metingen afgerond, zoals gemeld in de brief van 4 juli 1 over",
+             "de stand van zaken. De resultaten volgen.", "1 Kamerstukken II 2023/24, 29 665, nr. 410", "Pagina 1 van 2"]
+    second = ["De sector heeft een taskforce ingesteld 2 en de Kamer stelde er vragen over 3, die zijn beantwoord.",
+              "Over de aanpak informeer ik u in het voorjaar van 2026, als de eerste metingen bekend zijn.",
+              "2", "3", "Kamerstukken II 2023/24, 29 665, nr. 414", "Kamerstukken II 2023/24, Aanhangsel, nr. 1694",
+              "Pagina 2 van 2"]
+    lay = parse("\n".join(first) + "\f" + "\n".join(second) + "\n")
+    assert [(n.number, n.text) for n in lay.notes][1:] == [
+        (2, "Kamerstukken II 2023/24, 29 665, nr. 414"), (3, "Kamerstukken II 2023/24, Aanhangsel, nr. 1694")]
