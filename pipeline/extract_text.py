@@ -259,7 +259,7 @@ MARKER_BEFORE = r"(?<=[a-zà-ÿ.,;:!?)»”’'\"\]])"
 
 
 def _marker(n: int, how: str) -> re.Pattern:
-    tail = r"(?=[\s.,;:!?)\]]|$)"  # "«Goede bedoelingen»2?": a question's marker before its mark
+    tail = r"(?=[\s.,;:!?)\]”’»]|$)"  # "«Goede bedoelingen»2?": a question's marker before its mark; "Strategy 1”."
     return re.compile({"glued": MARKER_BEFORE + f"{n}" + tail,
                        "spaced": MARKER_BEFORE + f"[ \t]{n}" + tail,
                        "alone": rf"(?m)\n[ \t]*{n}[ \t]*$",
@@ -583,14 +583,16 @@ def _read_zone(lines: list[str], start: int, expected: int, fed: bool) -> tuple[
         # a note the converter lost leaves a gap the check names
         nxt = found[-1][0] + 1 if found else expected
         number, (rest, after) = next(((n, o) for n in (nxt, nxt + 1) if ln and (o := _note_at(lines, i, n))
-                                      and (n == nxt or o[0][:1].isupper())), (None, (None, i + 1)))
+                                      and (n == nxt or o[0][:1].isupper() or WEB.match(o[0]))), (None, (None, i + 1)))
         if not ln:
             pass
         elif rest is not None and (found or number == expected):
             found.append((number, rest))
             i = after
             continue
-        elif fed or not _note_ended(found[-1][1], width):
+        elif fed or not _note_ended(found[-1][1], width) or (ln.isdigit() and int(ln) < nxt
+                                                             and int(ln) not in {n for n, _ in found}):
+            # (a number the zone skipped, set after its notes: `_numbers_behind` reads it)
             found[-1] = (found[-1][0], found[-1][1] + "\n" + ln)
         else:
             break
@@ -601,7 +603,7 @@ def _read_zone(lines: list[str], start: int, expected: int, fed: bool) -> tuple[
 def _numbers_behind(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Notes whose numbers pdftotext wrote at the zone's end, their texts run on from the note before ("1" /
     "Kamerstukken …, nr. 531." / "Netbeheer Nederland, …" / "3" / … / "2"): each such number that the zone
-    lacks takes what follows the first sentence of the note before it."""
+    lacks takes what follows the first sentence of the note before it (its second line, of two)."""
     if not found:
         return found
     lines = found[-1][1].split("\n")
@@ -614,7 +616,8 @@ def _numbers_behind(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
     notes[found[-1][0]] = "\n".join(lines)
     for n in behind:
         parts = notes[n - 1].split("\n")
-        cut = next((k + 1 for k, ln in enumerate(parts[:-1]) if _closes(ln)), None)
+        # after its first sentence, else a note of two lines is two notes of a line
+        cut = next((k + 1 for k, ln in enumerate(parts[:-1]) if _closes(ln)), 1 if len(parts) == 2 else None)
         if cut is None:
             return found
         notes[n - 1], notes[n] = "\n".join(parts[:cut]), "\n".join(parts[cut:])

@@ -208,10 +208,16 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
     found = own | {(p, i) for p, i in edges if PAGE_NUMBER.match(pages[p][i]) or PAGE_FOOT.search(pages[p][i]) or (
         len(pages) > 1 and any(per_page[k] >= need for k in _furniture_keys(pages[p][i], p)))} | _colofon_blocks(pages)
     # A bare number at a page's foot with text of the page below it, or anywhere on a page whose foot names it
-    # ("Pagina 1 van 8"), is no page number: a note's number set apart from its text, or a marker.
+    # ("Pagina 1 van 8"), is no page number: a note's number set apart from its text, or a marker. Nor is one
+    # of two at a page's foot that does not count with the pages as the paper's page numbers do.
     named = {p for p, i in found if PAGE_FOOT.search(pages[p][i])}
+    feet = [(p, i) for p, i in found if pages[p][i].strip().isdigit() and i >= len(pages[p]) - EDGE]
+    offsets = Counter(int(pages[p][i]) - p for p, i in feet).most_common(1)
+    offset = offsets[0][0] if offsets and offsets[0][1] > 1 else None
+    crowded = {p for p, n in Counter(p for p, _ in feet).items() if n > 1}
     return {(p, i) for p, i in found if not (pages[p][i].strip().isdigit() and (p in named or (
-        i >= len(pages[p]) - EDGE and any((p, j) not in found and pages[p][j].strip() for j in range(i + 1, len(pages[p]))))))}
+        i >= len(pages[p]) - EDGE and (any((p, j) not in found and pages[p][j].strip() for j in range(i + 1, len(pages[p])))
+                                       or (p in crowded and offset is not None and int(pages[p][i]) - p != offset)))))}
 
 
 def _stuk(line: str) -> str | None:

@@ -696,3 +696,25 @@ def test_a_run_of_note_numbers_above_as_many_lines_without_a_full_stop():
     lay = parse("\n".join(first) + "\f" + "\n".join(second) + "\n")
     assert [(n.number, n.text) for n in lay.notes][1:] == [
         (2, "Kamerstukken II 2023/24, 29 665, nr. 414"), (3, "Kamerstukken II 2023/24, Aanhangsel, nr. 1694")]
+
+
+def test_a_note_number_behind_its_note_beside_the_page_number():
+    """pdftotext -raw of an answer whose pages are numbered bare: on page 2 note 3's number stands after the
+    notes, its text running on from note 2, and the page number under it. Two bare numbers at one foot: the
+    one that counts with the pages is the page number."""
+    pages = [["Antwoord 1", "Het project is beoordeeld volgens de OESO-afspraken.1 Die gelden voor elke polis.", "",
+              "1", "Kamerstuk 26 485, nr. 380.", "", "1"],
+             ["Antwoord 2", "Het herstelplan is openbaar2 en de voortgang staat op de website.3 Daar wordt elk",
+              "kwartaal over gerapporteerd.", "", "2", "Kamerstuk 26 485, nr. 407", "www.voorbeeld.nl/herstelplan/",
+              "3", "", "2"],
+             ["Antwoord 3", "Het kabinet volgt de monitoring van het project.", "", "3"]]
+    lay = parse("\f".join("\n".join(p) for p in pages) + "\n")
+    assert [(n.number, n.text) for n in lay.notes] == [
+        (1, "Kamerstuk 26 485, nr. 380."), (2, "Kamerstuk 26 485, nr. 407"), (3, "www.voorbeeld.nl/herstelplan/")]
+
+
+def test_a_marker_before_a_closing_quote():
+    lay = parse("\n".join(["Geachte voorzitter,", "De Commissie publiceerde haar “Strategie voor betalingen 1”. Het",
+                           "kabinet steunt die.", "1 COM(2020) 592 final.", "Pagina 1 van 1"]))
+    body, _, notes = assemble(lay.body, lay.notes)
+    assert notes[0].anchor is not None and "betalingen”." in body
