@@ -215,9 +215,14 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
     offsets = Counter(int(pages[p][i]) - p for p, i in feet).most_common(1)
     offset = offsets[0][0] if offsets and offsets[0][1] > 1 else None
     crowded = {p for p, n in Counter(p for p, _ in feet).items() if n > 1}
-    return {(p, i) for p, i in found if not (pages[p][i].strip().isdigit() and (p in named or (
-        i >= len(pages[p]) - EDGE and (any((p, j) not in found and pages[p][j].strip() for j in range(i + 1, len(pages[p])))
-                                       or (p in crowded and offset is not None and int(pages[p][i]) - p != offset)))))}
+
+    def notes_number(p: int, i: int) -> bool:
+        if not pages[p][i].strip().isdigit() or (p not in named and i < len(pages[p]) - EDGE):
+            return False
+        text_below = any((p, j) not in found and pages[p][j].strip() for j in range(i + 1, len(pages[p])))
+        return p in named or text_below or (p in crowded and offset is not None and int(pages[p][i]) - p != offset)
+
+    return {(p, i) for p, i in found if not notes_number(p, i)}
 
 
 def _stuk(line: str) -> str | None:
