@@ -259,7 +259,8 @@ MARKER_BEFORE = r"(?<=[a-zà-ÿ.,;:!?)»”’'\"\]])"
 
 
 def _marker(n: int, how: str) -> re.Pattern:
-    tail = r"(?=[\s.,;:!?)\]”’»]|$)"  # "«Goede bedoelingen»2?": a question's marker before its mark; "Strategy 1”."
+    # "«Goede bedoelingen»2?": a question's marker before its mark; "Strategy 1”.": before a closing quote
+    tail = r"(?=[\s.,;:!?)\]”’»]|$)"
     return re.compile({"glued": MARKER_BEFORE + f"{n}" + tail,
                        "spaced": MARKER_BEFORE + f"[ \t]{n}" + tail,
                        "alone": rf"(?m)\n[ \t]*{n}[ \t]*$",
@@ -268,8 +269,8 @@ def _marker(n: int, how: str) -> re.Pattern:
 
 MARKER_KINDS = ("glued", "spaced", "alone", "leading")
 # Where no such marker is found, a converter may have glued it to a year or an acronym ("(VTV) 20242 blijkt",
-# "review IZA9,") or set it after a year ("18 oktober 2021 6 is", "15 februari 2022 5,"). Dutch writes no amount as five digits
-# unbroken, so a year with digits glued on is taken; an acronym only when it stands alone elsewhere in the
+# "review IZA9,") or set it after a year ("18 oktober 2021 6 is", "15 februari 2022 5,"). Dutch writes no
+# amount as five digits unbroken, so a year with digits glued on is taken; an acronym only when it stands alone elsewhere in the
 # paper ("IZA"), so that "COVID19" stays whole.
 WEAK_MARKERS = (r"(?<![\w-])(?:19|20)\d\d()({n})(?=[\s.,;:!?)\]]|$)",
                 r"(?<![\w-])([A-Z][A-Za-z]*[A-Z])({n})(?=[\s.,;:!?)\]]|$)",

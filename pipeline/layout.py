@@ -121,7 +121,8 @@ def hyphen_vocabulary(text: str) -> set[str]:
     return vocab
 
 
-NUMBER_AT_EDGE = re.compile(rf"^\s*(?:{PAGINA}\s+)?(\d{{1,4}})\b|\b(?:{PAGINA}\s+)?(\d{{1,4}})(?:\s*(?:van|/)\s*\d{{1,4}})?\s*$", re.I)
+NUMBER_AT_EDGE = re.compile(rf"^\s*(?:{PAGINA}\s+)?(\d{{1,4}})\b"
+                            rf"|\b(?:{PAGINA}\s+)?(\d{{1,4}})(?:\s*(?:van|/)\s*\d{{1,4}})?\s*$", re.I)
 
 
 def _as_key(line: str) -> str:

@@ -45,6 +45,7 @@ VOWELS = set("aeiouyàáäèéëïíóöüú")
 
 @dataclass(frozen=True)
 class Style:
+    """A page's layout: margins, positions and line steps in millimetres, type sizes in points."""
     left: float = LEFT
     right: float = RIGHT
     top: float = TOP + 6  # where the letterhead, and the body on later pages, begins
@@ -61,9 +62,9 @@ class Style:
     column_h: float = 3.2
 
 
-STYLES = {"": Style(), "rijkshuisstijl": Style(left=28.2, right=A4_W - 162.0, body_pt=9.0, line_h=4.23, note_pt=6.5,
-                                               note_h=2.9, sup_pt=6.0, sup_rise=1.0, number_pt=4.0, note_indent=2.2, column_x=164.8,
-                                               top=52.0)}
+STYLES = {"": Style(), "rijkshuisstijl": Style(left=28.2, right=A4_W - 162.0, top=52.0, body_pt=9.0, line_h=4.23,
+                                               note_pt=6.5, note_h=2.9, sup_pt=6.0, sup_rise=1.0, number_pt=4.0,
+                                               note_indent=2.2, column_x=164.8)}
 
 
 @dataclass
