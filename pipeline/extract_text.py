@@ -685,10 +685,11 @@ def _notes_left(page_bodies: list[list[str]], notes: list[RawFootnote], body: st
     """The numbers of lines left in the body that read as notes not read: "12 Kamerstuk 33 009, nr. 117.",
     the text ending a sentence or citing a web address or a year (no numbered heading), or a bare number
     after the last note read among a page's last lines (not a numbered list's); the number's marker in the
-    body. Two or more: one may be a numbered paragraph."""
+    body. Two or more (one may be a numbered paragraph), or one bare number over a line in capitals at the
+    text's foot: a note's number set apart over its text ("1" / "Communication from the Commission …")."""
     read = {n.number for n in notes}
     last = max(read, default=0)
-    left = set()
+    left, apart = set(), set()
     for lines in page_bodies:
         solid = [ln.strip() for ln in lines if ln.strip()]
         for k, ln in enumerate(solid):
@@ -698,9 +699,11 @@ def _notes_left(page_bodies: list[list[str]], notes: list[RawFootnote], body: st
             if (ln == m.group(1) and n > last and k >= len(solid) - FOOT_LINES) or (rest and rest[:1].isupper() and (
                     TERMINAL.search(rest) or WEB.search(rest) or re.search(r"\b(?:19|20)\d\d\b", rest))):
                 left.add(n)
+            if ln == m.group(1) and k + 1 < len(solid) and solid[k + 1][:1].isupper() and lines is page_bodies[-1]:
+                apart.add(n)
     # a marker in a sentence: the line itself would be one standing alone
     left = {n for n in left if _has_marker(body, n, ("glued", "spaced"))}
-    return sorted(left) if len(left) > 1 else []
+    return sorted(left) if len(left) > 1 or left & apart else []
 
 
 def _first_marker(text: str, n: int, how: str, pos: int) -> re.Match | None:

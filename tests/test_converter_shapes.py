@@ -718,3 +718,13 @@ def test_a_marker_before_a_closing_quote():
                            "kabinet steunt die.", "1 COM(2020) 592 final.", "Pagina 1 van 1"]))
     body, _, notes = assemble(lay.body, lay.notes)
     assert notes[0].anchor is not None and "betalingen”." in body
+
+
+def test_a_note_number_set_apart_at_the_foot_of_a_text_without_page_ends_is_named():
+    """pdftotext -nopgbrk of a one-page fiche: the note's number stands on a line of its own over its text,
+    and with no sure page foot the note is not read (it could be body), but it is named, not lost in silence."""
+    lay = parse("\n".join(["Fiche: herziening van de betaalrichtlijn", "",
+                           "In 2020 publiceerde de Commissie haar “Strategie voor betalingen 1”. De strategie",
+                           "beoogt snellere betalingen binnen de Unie.", "", "1",
+                           "Mededeling van de Commissie over een strategie voor betalingen (COM(2020) 592).", ""]))
+    assert lay.notes == [] and lay.orphan_markers == [1]
