@@ -13,13 +13,13 @@ import codecs
 import re
 import statistics
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 from .dutch import ends_open
 from .errors import IngestError
-from .layout import (AMOUNT, HEADING, PAGE_FOOT, PAGE_NUMBER, PAGINA, SIGNER, TERMINAL, RawFootnote, colophon,
-                     furniture_lines, mark, note_text, printed, unglue_column)
+from .layout import (AMOUNT, HEADING, LABEL, PAGE_FOOT, PAGE_NUMBER, PAGINA, SIGNER, TERMINAL, RawFootnote, colophon,
+                     furniture_lines, mark, note_text, printed, running_foot, unglue_column)
 from .model import UNMAPPED
 
 LETTERHEAD_LABEL = re.compile(
@@ -297,7 +297,8 @@ def _closes(line: str) -> bool:
 
 def _split_pages(text: str) -> tuple[list[list[str]], bool]:
     """Pages as lines, and whether their ends are sure. Without form feeds a page ends after its
-    "Pagina N van M" line (sure), or before a running header that recurs on every page (not sure)."""
+    "Pagina N van M" line, a printed paper's running foot (and the page number under it) or a bare page
+    number (sure), or before a running header that recurs on every page (not sure)."""
     # pypdfium2 writes U+FFFE where a hyphen ended a line, and runs the two lines together
     text = SOFT_HYPHEN.sub("-", text).replace("\u00ad", "").replace("\ufffe", "-\n")
     pages = []
@@ -315,29 +316,45 @@ def _split_pages(text: str) -> tuple[list[list[str]], bool]:
     lines = pages[0]
     # pypdfium2 writes a page's foot first: no page ends there
     cuts = {i + 1 for i, ln in enumerate(lines) if PAGE_FOOT.search(ln) and any(s.strip() for s in lines[:i])}
+    for i, ln in enumerate(lines):
+        if running_foot(ln) and any(s.strip() for s in lines[:i]):
+            after = next((k for k in range(i + 1, len(lines)) if lines[k].strip()), None)
+            cuts.add(after + 1 if after is not None and re.fullmatch(r"\d{1,4}", lines[after].strip()) else i + 1)
     cuts |= {i + 1 for i in _bare_page_numbers(lines)}
-    sure = bool(cuts)  # a page that ends at its "Pagina N van M" line is as sure as one from a form feed
+    sure = bool(cuts)  # a page that ends at its foot is as sure as one from a form feed
     if not cuts:
         keys = Counter(_key(ln) for ln in lines if len(ln.strip()) >= 12)
         cuts = {i for i, ln in enumerate(lines) if i > 0 and len(ln.strip()) >= 12 and keys[_key(ln)] >= 3}
-    bounds = [0, *sorted(c for c in cuts if 0 < c < len(lines)), len(lines)]
+    bounds = [0, *sorted(c for c in cuts if 0 < c < len(lines) and any(s.strip() for s in lines[c:])), len(lines)]
     return [lines[a:b] for a, b in zip(bounds, bounds[1:]) if a < b], sure
 
 
 def _bare_page_numbers(lines: list[str]) -> list[int]:
     """The lines of page numbers printed bare, in a text without form feeds: the longest run of bare numbers
     between blank lines that counts up by one ("1" … "2" … "3"), if three or more; note numbers set apart
-    from their notes have their text right under them."""
+    from their notes have their text right under them. A run of two or more that each stand under the same
+    running foot ("Tweede Kamer, vergaderjaar …"), where it counts as many pages: a note's number that
+    counts with the pages is no page's."""
     bare = [(i, int(ln)) for i, ln in enumerate(lines) if re.fullmatch(r"\d{1,4}", ln.strip()) and i
             and not lines[i - 1].strip() and (i + 1 == len(lines) or not lines[i + 1].strip())]
+    feet = defaultdict(list)
+    for i, n in bare:
+        feet[_key(next((ln for ln in reversed(lines[:i]) if ln.strip()), ""))].append((i, n))
+    every = _counting(bare, 3)
+    under_foot = max((_counting(numbers, 2) for numbers in feet.values()), key=len, default=[])
+    return under_foot if len(under_foot) >= len(every) else every
+
+
+def _counting(numbers: list[tuple[int, int]], least: int) -> list[int]:
+    """The lines of the longest run of (line, number) that counts up by one, if `least` or more."""
     best: list[int] = []
-    for k, (_, first) in enumerate(bare):
+    for k, (_, first) in enumerate(numbers):
         run = []
-        for i, n in bare[k:]:
+        for i, n in numbers[k:]:
             if n == first + len(run):
                 run.append(i)
         best = max(best, run, key=len)
-    return best if len(best) >= 3 else []
+    return best if len(best) >= least else []
 
 
 def _foot_companions(pages: list[list[str]]) -> set[tuple[int, int]]:
@@ -716,7 +733,7 @@ def _no_marker(page: str, m: re.Match) -> bool:
     2": a label), or the decimals of a number the sentence goes on after ("artikel 5.4 om …")."""
     start = page.rfind("\n", 0, m.start()) + 1
     end = page.find("\n", m.end())
-    if re.fullmatch(r"\s*[A-Z]\w*[ \t]+\d{1,3}\s*", page[start:end if end >= 0 else len(page)]):
+    if LABEL.fullmatch(page[start:end if end >= 0 else len(page)]):
         return True
     return bool(re.search(r"\d[.,]$", page[max(0, m.start() - 2):m.start()])
                 and re.match(r"[ \t]+[a-zà-ÿ]", page[m.end():m.end() + 3]))

@@ -42,12 +42,16 @@ EDGE = 3  # lines at the top and at the foot of a page where running headers and
 # vergaderjaar 2022–2023, Aanhangsel 2" (the page number after it). A converter glues them to one another and
 # to the next page's first line ("… Aanhangsel 2Antwoord 7"). The foot that names a Kamerstuk ("Tweede Kamer,
 # vergaderjaar 2022–2023, 36 200 IX, nr. 30 1") is written as a citation is, so only a page's foot makes it one.
+_AANHANGSEL_FOOT = r"(?:Tweede|Eerste)\s+Kamer,\s+vergaderjaar\s+\d{4}\s?[–-]\s?\d{4},\s+Aanhangsel"
 _PRINTED = (r"(?:kst|ah-tk|h-tk|blg|stcrt|stb)-[\w-]*\d|ISSN\s+\d{4}\s*-\s*\d{3}[\dX]|[’']s-Gravenhage\s+\d{4}"
-            r"|(?:Tweede|Eerste)\s+Kamer,\s+vergaderjaar\s+\d{4}\s?[–-]\s?\d{4},\s+Aanhangsel(?:\s+\d{1,4})?")
+            rf"|{_AANHANGSEL_FOOT}(?:\s+\d{{1,4}})?")
 _STUK = r"(?:Tweede|Eerste)\s+Kamer,\s+vergaderjaar\s+\d{4}\s?[–-]\s?\d{4},\s+\d{2}\s?\d{3}(?:[ -][A-Z0-9]{1,6})?,\s+nr\.\s+\d+"
 _STUK_FOOT = _STUK + r"(?:\s+\d{1,4})?"
 COLOPHON = re.compile(rf"[ \t]*(?:(?:{_PRINTED}|{_STUK_FOOT})[ \t]*)+")
 STUK_FOOT = re.compile(rf"\s*({_STUK})(?:\s+\d{{1,4}})?\s*")
+# A printed paper's running foot, which ends its page: the Aanhangsel's (its page number on it or under it), or
+# a Kamerstuk's with its page number (without one, the line may be a note's citation).
+RUNNING_FOOT = re.compile(rf"(?:{_AANHANGSEL_FOOT}(?:\s+\d{{1,4}})?|{_STUK}\s+\d{{1,4}})\s*$")
 PRINTED = re.compile(_PRINTED)
 # The masthead of a printed paper's first page, lines of their own that would head every passage: the house
 # (its logo's "2" glued on by some converters), the year ("Vergaderjaar 2023–2024"), and the Aanhangsel's
@@ -75,6 +79,12 @@ def colophon(line: str, foot: bool = False) -> int:
 def printed(line: str, foot: bool = False) -> bool:
     """The whole line is the printer's: colophon or masthead, furniture wherever it stands."""
     return bool(line.strip()) and (colophon(line, foot) == len(line) or bool(MASTHEAD.fullmatch(line)))
+
+
+def running_foot(line: str) -> bool:
+    """The line is the printer's and ends with its running foot (`RUNNING_FOOT`): "’s-Gravenhage 2024 Tweede
+    Kamer, vergaderjaar 2023–2024, Aanhangsel 1", as a converter without form feeds writes a page's end."""
+    return bool(RUNNING_FOOT.search(line)) and printed(line, foot=True)
 
 
 def mark(number: int | str) -> str:
@@ -129,13 +139,17 @@ def _as_key(line: str) -> str:
     return re.sub(r"\s+", " ", line).strip().casefold()
 
 
+# a line that is one word and its number: a label ("Vraag 1", "Bijlage 2")
+LABEL = re.compile(r"\s*[A-Z]\w*[ \t]+\d{1,3}\s*")
+
+
 def _furniture_keys(line: str, page: int) -> set[tuple[str, int | None]]:
     """The line as it stands, and without its page number with that number less the page index:
     a page number counts with the pages ("3", "4", "5" on pages 3 to 5); a footnote repeated as
     note 5, 8 and 9 does not, and "Datum 5 oktober 2022" on every page repeats as it stands."""
     whole = _as_key(line)
     m = NUMBER_AT_EDGE.search(line)
-    if not m:
+    if not m or LABEL.fullmatch(line):  # "Vraag 3" atop page 3 and "Vraag 5" atop page 5 are no running header
         return {(whole, None)} - {("", None)}
     rest = re.sub(r"\s+", " ", NUMBER_AT_EDGE.sub("", line)).strip().casefold()
     return {(whole, None), (rest, int(m.group(1) or m.group(2)) - page)}

@@ -728,3 +728,61 @@ def test_a_note_number_set_apart_at_the_foot_of_a_text_without_page_ends_is_name
                            "beoogt snellere betalingen binnen de Unie.", "", "1",
                            "Mededeling van de Commissie over een strategie voor betalingen (COM(2020) 592).", ""]))
     assert lay.notes == [] and lay.orphan_markers == [1]
+
+
+AANHANGSEL_PAGES = [
+    (["Vraag 1", "Hoeveel gemalen in Zeeland zijn ouder dan vijftig jaar?", "Antwoord 1",
+      "Het waterschap telt 38 gemalen van voor 1975, zo blijkt uit de inventarisatie.1 Ik informeer",
+      "uw Kamer na de zomer over de planning van hun vervanging."],
+     [(1, "Kamerstuk 27 625, nr. 702.")]),
+    (["Vraag 2", "Welke gemalen worden als eerste vervangen?", "Antwoord 2",
+      "Het waterschap vervangt eerst de gemalen bij Yerseke en Kapelle, volgens het plan",
+      "van aanpak2 en de afspraken uit het bestuurlijk overleg.3"],
+     [(2, "Kamerstukken II 2024/25, 27 625, nr. 715."), (3, "Kamerstuk 35 925 XII, nr. 48")]),
+    (["Vraag 3", "Wat kost de vervanging?", "Antwoord 3",
+      "De kosten worden geraamd op 140 miljoen euro, zoals het HWBP eerder meldde.4"],
+     [(4, "Hoogwaterbeschermingsprogramma, Programmaplan 2025–2030, p. 17.")]),
+    (["Vraag 4", "Wanneer is de vervanging klaar?", "Antwoord 4",
+      "Het waterschap verwacht de laatste gemalen in 2031 op te leveren.5"],
+     [(5, "Waterschap Scheldestromen, Meerjarenprogramma 2025, bijlage 2.")]),
+]
+PRINTER = ["ah-tk-20242025-2417", "ISSN 0921 - 7398", "’s-Gravenhage 2025"]
+FOOT = "Tweede Kamer, vergaderjaar 2024–2025, Aanhangsel"
+
+
+def _answers_without_feeds(pages, converter: str) -> str:
+    """Answers to Kamervragen as a converter without form feeds writes them. pdftotext -nopgbrk: each note's
+    number set apart above the notes' texts (the printer's colophon between them on the first page), then the
+    running foot and the page number under it, so a note's number can count with the pages ("1" on page 1,
+    "3" on page 3 in a longer paper). pdfplumber: notes numbered on their line, the foot ending the
+    colophon's line with its page number."""
+    out = ["Tweede Kamer der Staten-Generaal", "", "Vergaderjaar 2024–2025", "", "Aanhangsel van de Handelingen",
+           "", "2417", "Vragen van het lid Van Dam (CDA) aan de minister van Infrastructuur en Waterstaat over",
+           "de gemalen in Zeeland (ingezonden 3 maart 2025).", "Antwoord van minister Madlener (Infrastructuur",
+           "en Waterstaat) (ontvangen 14 april 2025)."]
+    for p, (body, notes) in enumerate(pages, start=1):
+        printer = PRINTER if p == 1 else []
+        if converter == "pdftotext-nopgbrk":
+            numbers = [str(n) for n, _ in notes]
+            out += [*body, "", *numbers, ""] + ([*printer, ""] if printer else []) + [t for _, t in notes]
+            out += ["", FOOT] + (["", str(p), ""] if len(pages) > 1 else [""])
+        else:
+            out += [*body, *(f"{n} {t}" for n, t in notes), *printer[:-1],
+                    " ".join([*printer[-1:], FOOT] + ([str(p)] if len(pages) > 1 else []))]
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("converter", ["pdftotext-nopgbrk", "pdfplumber-noff"])
+@pytest.mark.parametrize("pages", [1, 2, 3, 4])
+def test_the_aanhangsels_running_foot_ends_its_page_in_a_text_without_form_feeds(converter, pages):
+    """One to four pages: a one-page paper has no page number, two pages count too few to tell page numbers
+    by counting alone, note 1 on page 1 and note 3 in a run on page 2 count with the pages, and four running
+    feet recur often enough to be taken for the next page's header."""
+    shown = AANHANGSEL_PAGES[:pages]
+    lay = parse(_answers_without_feeds(shown, converter))
+    body, _, notes = assemble(lay.body, lay.notes)
+    assert [(n.number, n.text) for n in notes] == [note for _, page_notes in shown for note in page_notes]
+    assert all(n.anchor is not None for n in notes) and lay.orphan_markers == []
+    assert "Vraag 2" not in " ".join(n.text for n in notes)  # no question ran on into a note
+    assert "ISSN" not in body and "27 625" not in body
+    assert "Ik informeer uw Kamer na de zomer over de planning" in " ".join(body.split())
