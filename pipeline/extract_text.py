@@ -422,7 +422,7 @@ def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool
     apart = _stranded(lines, expected, fed, before, base + 1) or _numbers_first(lines, expected, before)
     if apart:
         lines = apart[0]
-    if notes and not _note_ended(notes[-1].text, 0):
+    if notes and _left_open(notes[-1].text):
         lines = _continued_note(lines, notes[-1], _runs_on(next((ln for ln in reversed(before) if ln.strip()), "")))
     notes.extend(RawFootnote(n, t, base + 1) for n, t in (apart[1] if apart else []))
     while True:
@@ -654,6 +654,13 @@ def _run_together(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
             numbers.add(n)
         out.append((n, text))
     return out
+
+
+def _left_open(note: str) -> bool:
+    """A note the page's foot cut off: its last line neither closes it (`_note_ended`) nor stops well short of
+    the line above it, as a wrapped note's last line does ("… | PKI" / "Consortium")."""
+    lines = [ln.strip() for ln in note.split("\n") if ln.strip()]
+    return not _note_ended(note, 0) and not (len(lines) > 1 and len(lines[-1]) < 0.5 * len(lines[-2]))
 
 
 def _note_ended(note: str, width: int) -> bool:

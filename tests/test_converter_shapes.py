@@ -786,3 +786,26 @@ def test_the_aanhangsels_running_foot_ends_its_page_in_a_text_without_form_feeds
     assert "Vraag 2" not in " ".join(n.text for n in notes)  # no question ran on into a note
     assert "ISSN" not in body and "27 625" not in body
     assert "Ik informeer uw Kamer na de zomer over de planning" in " ".join(body.split())
+
+
+@pytest.mark.parametrize("opening", ["mr. drs. P.J. van Wijk", "bol.com en andere webwinkels bieden de dienst aan."])
+def test_a_wrapped_note_whose_last_line_stops_short_takes_no_lines_from_the_next_page(opening):
+    """A note that wraps and ends short of the line above it, without a full stop (a web page's title), is
+    ended: the next page's signature ("mr. …") or a sentence opening with a name written in lower case stays
+    in the body. A note the page's foot cut off mid-line goes on above the next page's notes."""
+    def letter(note1: str, above_note2: str) -> str:
+        page1 = ["Geachte voorzitter,", "", "Met deze brief informeer ik u over de voortgang van de aanpak van",
+                 "onlinefraude, zoals toegezegd in het commissiedebat.1", "", note1, "", "Pagina 1 van 2"]
+        page2 = ["De banken en de politie werken daarin samen.2", "", "De minister van Justitie en Veiligheid,", "",
+                 above_note2, "", "2 Kamerstuk 29 517, nr. 251.", "", "Pagina 2 van 2"]
+        return "\n".join(page1) + "\f" + "\n".join(page2)
+
+    ended = parse(letter("1 Fraudehelpdesk, Jaaroverzicht 2024: online oplichting in cijfers | Fraudehelpdesk\n"
+                         "Nederland", opening))
+    assert [" ".join(n.text.split()) for n in ended.notes] == [
+        "Fraudehelpdesk, Jaaroverzicht 2024: online oplichting in cijfers | Fraudehelpdesk Nederland",
+        "Kamerstuk 29 517, nr. 251."]
+    assert opening in ended.body
+    cut_off = parse(letter("1 Fraudehelpdesk, Jaaroverzicht 2024: online oplichting in cijfers, tabel 3 en de",
+                           "toelichting bij de cijfers per provincie."))
+    assert " ".join(cut_off.notes[0].text.split()).endswith("tabel 3 en de toelichting bij de cijfers per provincie.")
