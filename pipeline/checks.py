@@ -59,7 +59,7 @@ def check(source: str, doc: Document, empty_pages: list[int] = (), orphan_marker
         warnings.append(f"footnote numbers out of sequence at {', '.join(map(str, out_of_order[:10]))}")
     if orphan_markers:
         warnings.append(f"note markers {', '.join(map(str, orphan_markers[:10]))} have no footnote")
-    if unmapped := source.count(UNMAPPED):
+    if unmapped := (doc.text + notes).count(UNMAPPED):  # not those read as a list's bullets
         warnings.append(f"{unmapped} characters the converter could not map (shown as {UNMAPPED})")
     if empty_pages:
         warnings.append(f"no text on page {', '.join(map(str, empty_pages))} (scanned?)")

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from .errors import IngestError
 from .dutch import ends_open
-from .layout import HEADING, PAGE_NUMBER, RawFootnote, furniture_lines, mark, note_text
+from .layout import HEADING, ITEM, PAGE_NUMBER, RawFootnote, furniture_lines, mark, note_text
+from .model import CID, UNMAPPED
 
 GUTTER = 12  # points of empty width between two columns
 COLOFON_GUTTER = 6  # between the body and a column in small print (wider than two of the body's spaces)
@@ -201,6 +202,8 @@ def _extract_pdf(path: str) -> PdfLayout:
             raise IngestError("extract", "no text layer (scanned?); OCR is not supported")
         sizes = Counter()
         for p in pdf.pages:
+            for c in p.chars:
+                c["text"] = CID.sub(UNMAPPED, c["text"])
             sizes.update(round(c["size"], 1) for c in p.chars if c["text"].strip())
         body_size = sizes.most_common(1)[0][0]
         pages = [_lines(p, i, body_size) for i, p in enumerate(pdf.pages, start=1)]
@@ -342,6 +345,6 @@ def _page_body(lines: list[Line], body_size: float, letterhead: list[str]) -> st
                 ln.text[:1].islower() or re.match(r"-\w", ln.text) or ends_open(prev.text)
                 or not (short or re.search(r"[.!?:;]$", prev.text)))
             out.append("\n" if goes_on else "\n\n" if gap > 1.3 * pitch or short_end or prev.bold != ln.bold
-                       or prev.column != ln.column else "\n")
+                       or prev.column != ln.column or ITEM.match(ln.text) else "\n")
         out.append((HEADING if ln.bold and not goes_on and (i == 0 or not lines[i - 1].bold) else "") + ln.text)
     return "".join(out)

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, replace
 
 from .dutch import ends_open
 from .errors import IngestError
-from .layout import (AMOUNT, HEADING, LABEL, PAGE_FOOT, PAGE_NUMBER, PAGINA, SIGNER, TERMINAL, RawFootnote, colophon,
+from .layout import (AMOUNT, HEADING, ITEM, LABEL, PAGE_FOOT, PAGE_NUMBER, PAGINA, SIGNER, TERMINAL, RawFootnote, colophon,
                      furniture_lines, mark, note_text, printed, running_foot, unglue_column)
-from .model import UNMAPPED
+from .model import CID, UNMAPPED
 
 LETTERHEAD_LABEL = re.compile(
     r"^(Datum|Betreft|Kenmerk|Ons kenmerk|Uw kenmerk|Uw brief|Bijlage\(n\)|Bijlagen?|Bezoekadres|Postadres|"
@@ -90,7 +90,7 @@ def decode(data: bytes) -> str:
     controls = CONTROL.findall(text)
     if "\x00" in controls or len(controls) > max(3, MAX_CONTROL_SHARE * len(text)):
         raise IngestError("extract", "not a text file: control characters in the text")
-    text = CONTROL.sub(UNMAPPED, text)
+    text = CID.sub(UNMAPPED, CONTROL.sub(UNMAPPED, text))
     # NFC: converters write "ğ" as "g" plus a combining breve, which no rule would read as one letter
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
@@ -773,6 +773,6 @@ def _paragraphs(lines: list[str]) -> str:
         ends = re.search(r"[.!?:]$", ln.strip())
         heading = heading_like(ln) and nxt[:1].isupper()
         out.append("\n\n" if (short and ends) or heading or not ln.strip() or (ends and heading_like(nxt))
-                   or SALUTATION.match(ln) or signed(i)
+                   or SALUTATION.match(ln) or signed(i) or ITEM.match(nxt)
                    else "\n")
     return "".join(out)

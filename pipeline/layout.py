@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .dutch import alternation, dated_bracket, ends_open, months
-from .model import Block, Footnote
+from .model import UNMAPPED, Block, Footnote
 
 MARK_OPEN, MARK_CLOSE, HEADING = "\ue000", "\ue001", "\ue002"
 MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
@@ -24,8 +24,12 @@ MARKER = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
 BETWEEN_MARKS = re.compile(f"(?<={MARK_CLOSE})[ \t]*,[ \t]*(?={MARK_OPEN})")
 
 # Symbol and Wingdings bullets come through in the private use area when a PDF's font maps them to no
-# character ("\uf0b7 Het aanpassen …" from Word's Symbol bullet; U+F0A7 its square, U+F0D8 its arrow)
-GLYPHS = "·•▪●◦‒–\\-*\uf0b7\uf0a7\uf0d8\uf076\uf0fc"
+# character ("\uf0b7 Het aanpassen …" from Word's Symbol bullet; U+F0A7 its square, U+F0D8 its arrow), or
+# as a glyph the converter could not map at all (UNMAPPED, from "(cid:129)")
+DOTS = f"·•▪●◦\uf0b7\uf0a7\uf0d8\uf076\uf0fc{UNMAPPED}"
+GLYPHS = f"{DOTS}‒–\\-*"
+# a line that opens with a bullet no sentence opens with starts a list item, even set right under the line above
+ITEM = re.compile(rf"^\s*[{DOTS}]\s")
 BULLET = re.compile(rf"^\s*(?:[{GLYPHS}]|\(?\d{{1,2}}[.)]|\(?[a-z][.)])\s+")
 GLYPH_BULLET = re.compile(rf"^\s*[{GLYPHS}]\s+")
 TERMINAL = re.compile(r"[.!?:;»”\"')]\s*$")

@@ -6,6 +6,7 @@ is none of them fails where the element is made.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -34,6 +35,8 @@ class CitationKind(StrEnum):
 
 
 UNMAPPED = "\ufffd"  # a glyph the converter could not map to a character: the check names each
+# how pdfminer.six and pdfplumber write a glyph its font maps to no character (a symbol font's bullet)
+CID = re.compile(r"\(cid:\d+\)")
 SEARCH_MODES = ("hybrid", "keyword", "semantic")
 # how hybrid search joins its keyword and semantic rankings: by min-max normalised scores or by reciprocal ranks
 FUSIONS = ("scores", "ranks")

@@ -809,3 +809,24 @@ def test_a_wrapped_note_whose_last_line_stops_short_takes_no_lines_from_the_next
     cut_off = parse(letter("1 Fraudehelpdesk, Jaaroverzicht 2024: online oplichting in cijfers, tabel 3 en de",
                            "toelichting bij de cijfers per provincie."))
     assert " ".join(cut_off.notes[0].text.split()).endswith("tabel 3 en de toelichting bij de cijfers per provincie.")
+
+
+@pytest.mark.parametrize("bullet", ["•", "\uf0b7", "(cid:129)"])
+def test_a_list_set_line_under_line_is_read_item_by_item(tmp_path, bullet):
+    """pdfplumber and pdftotext set a list's items right under one another, without a blank line; pdfminer.six
+    and pdfplumber write a symbol font's bullet they cannot map as "(cid:129)". Each item is a list item, and
+    a bullet read as one is no character the converter lost."""
+    lines = ["Geachte voorzitter,", "", "Met deze brief informeer ik u over de aanpak van de wachtlijsten in de",
+             "jeugdhulp. Het kabinet zet daarbij drie stappen:", f"{bullet} de regio's maken afspraken over de inkoop",
+             f"{bullet} de gemeenten delen hun wachttijden per maand", f"{bullet} de inspectie kijkt mee bij de",
+             "  zwaarste zorg", "", "Daarna volgt in het najaar een evaluatie."]
+    doc = _read(tmp_path, lines, "brief.txt")
+    assert [b.text for b in doc.blocks if b.kind == "list_item"] == [
+        "de regio's maken afspraken over de inkoop", "de gemeenten delen hun wachttijden per maand",
+        "de inspectie kijkt mee bij de zwaarste zorg"]
+    assert not doc.checks.warnings
+
+
+def test_a_glyph_the_converter_could_not_map_inside_a_line_is_named(tmp_path):
+    doc = _read(tmp_path, ["Geachte voorzitter,", "", "De kosten stijgen met 4 (cid:13) 6 procent per jaar."], "brief.txt")
+    assert "(cid:" not in doc.text and doc.checks.warnings == ["1 characters the converter could not map (shown as �)"]

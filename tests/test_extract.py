@@ -447,3 +447,21 @@ def test_a_colofon_block_read_between_paragraphs_is_furniture(tmp_path):
 def test_a_kenmerk_as_ministries_write_it(head, kenmerk):
     from pipeline.metadata import extract_metadata
     assert extract_metadata(head, "Geachte voorzitter,", []).kenmerk == kenmerk
+
+
+def test_a_pdfs_list_set_line_under_line_is_read_item_by_item(tmp_path):
+    """Word sets a list's items at the body's line pitch: each bullet opens an item of its own."""
+    pdf = _one_page()
+    pdf.set_font("Helvetica", "", 10)
+    lines = ["Geachte voorzitter,", "", "Het kabinet zet bij de aanpak van de wachtlijsten drie stappen:",
+             "\u00b7 de regio's maken afspraken over de inkoop", "\u00b7 de gemeenten delen hun wachttijden",
+             "\u00b7 de inspectie kijkt mee bij de zwaarste zorg", "",
+             "Daarna volgt in het najaar een evaluatie van de aanpak in alle regio's."]
+    for i, line in enumerate(lines):
+        pdf.text(25, 40 + 5 * i, line)
+    path = tmp_path / "brief.pdf"
+    pdf.output(str(path))
+    doc = extract(path)
+    assert [b.text for b in doc.blocks if b.kind == "list_item"] == [
+        "de regio's maken afspraken over de inkoop", "de gemeenten delen hun wachttijden",
+        "de inspectie kijkt mee bij de zwaarste zorg"]
