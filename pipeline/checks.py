@@ -60,7 +60,7 @@ def check(source: str, doc: Document, empty_pages: list[int] = (), orphan_marker
     if orphan_markers:
         warnings.append(f"note markers {', '.join(map(str, orphan_markers[:10]))} have no footnote")
     if unmapped := (doc.text + notes).count(UNMAPPED):  # not those read as a list's bullets
-        warnings.append(f"{unmapped} characters the converter could not map (shown as {UNMAPPED})")
+        warnings.append(f"{unmapped} character{'s' * (unmapped > 1)} the converter could not map (shown as {UNMAPPED})")
     if empty_pages:
         warnings.append(f"no text on page {', '.join(map(str, empty_pages))} (scanned?)")
     return Checks(shape=doc.shape, input_chars=sum(given.values()), coverage=round(coverage, 4),

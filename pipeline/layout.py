@@ -350,12 +350,14 @@ def assemble(body: str, raw_notes: list[RawFootnote]) -> tuple[str, list[Block],
             heading = lines[0].lstrip().startswith(HEADING)
             if heading:
                 lines[0] = lines[0].replace(HEADING, "", 1)
-            # A paragraph broken by a page break goes on in lower case or punctuation on the next page.
-            if paras and page_no > paras[-1][0] and not heading:  # the first paragraph of this page
+            # A paragraph broken by a page break goes on in lower case or punctuation on the next page, and so
+            # does a list item's first line that pdfminer.six set apart from the rest of the item.
+            if paras and not heading:
                 prev_page, prev_lines, prev_heading = paras[-1]
                 first = unmarked(lines[0]).lstrip()
                 goes_on = first[:1].islower() or first[:1] in "(),;:"  # "… op basis van feiten" / "(12-10-2023)."
-                if not prev_heading and goes_on and not _ends_paragraph(prev_lines[-1]):
+                broken = page_no > prev_page or (len(prev_lines) == 1 and ITEM.match(prev_lines[0]))
+                if broken and not prev_heading and goes_on and not _ends_paragraph(prev_lines[-1]):
                     prev_lines.extend(lines)
                     continue
             paras.append((page_no, lines, heading))

@@ -829,4 +829,15 @@ def test_a_list_set_line_under_line_is_read_item_by_item(tmp_path, bullet):
 
 def test_a_glyph_the_converter_could_not_map_inside_a_line_is_named(tmp_path):
     doc = _read(tmp_path, ["Geachte voorzitter,", "", "De kosten stijgen met 4 (cid:13) 6 procent per jaar."], "brief.txt")
-    assert "(cid:" not in doc.text and doc.checks.warnings == ["1 characters the converter could not map (shown as �)"]
+    assert "(cid:" not in doc.text and doc.checks.warnings == ["1 character the converter could not map (shown as �)"]
+
+
+def test_a_list_items_first_line_set_apart_by_pdfminer_joins_the_rest_of_the_item(tmp_path):
+    lines = ["Geachte voorzitter,", "", "Het kabinet zet drie stappen.", "",
+             "• De regio's maken in het voorjaar afspraken over de", "",
+             "inkoop van jeugdhulp en delen hun wachttijden.", "",
+             "• De inspectie kijkt mee.", "", "dat gebeurt bij de zwaarste zorg."]
+    doc = _read(tmp_path, lines, "brief.txt")
+    assert [b.text for b in doc.blocks if b.kind == "list_item"] == [
+        "De regio's maken in het voorjaar afspraken over de inkoop van jeugdhulp en delen hun wachttijden.",
+        "De inspectie kijkt mee."]
