@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 
 from .dutch import ends_open
 from .errors import IngestError
-from .layout import (AMOUNT, HEADING, ITEM, LABEL, PAGE_FOOT, PAGE_NUMBER, PAGINA, SIGNER, TERMINAL, RawFootnote, colophon,
-                     furniture_lines, mark, note_text, printed, running_foot, unglue_column)
+from .layout import (AMOUNT, HEADING, ITEM, LABEL, PAGE_FOOT, PAGE_NUMBER, PAGINA, SIGNER, TERMINAL, RawFootnote,
+                     colophon, furniture_lines, mark, note_text, printed, running_foot, unglue_column)
 from .model import CID, UNMAPPED
 
 LETTERHEAD_LABEL = re.compile(
@@ -249,6 +249,9 @@ def _md_paragraph(p: str) -> str:
 # missing, so pages are found from the text too; a note zone is only as long as its notes run on.
 
 MAX_NOTE_LINES = 8
+# notes in a row a converter may lose on one page (set beside a figure, mixed with the body) while the
+# reader still finds the page's notes after them, whose markers the body holds
+MAX_LOST = 5
 FOOT_LINES = 6  # a page's last lines, where a note's number set apart from its text stands
 WEB = re.compile(r"(?:https?://|www\.)", re.I)
 PAGE_OF_IN = re.compile(rf"(?:^|(?<=\s))(?=P)(?i:{PAGINA})\s+\d{{1,4}}\s+van\s+\d{{1,4}}(?!\d)")
@@ -428,9 +431,10 @@ def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool
     while True:
         earlier = before + [ln for part in out for ln in part]
         zone = _find_zone(lines, notes[-1].number + 1 if notes else 1, fed, earlier)
-        if zone is None and notes:  # a note lost by the converter: the one after it, in capitals
-            zone = _with_unmarked_note(_find_zone(lines, notes[-1].number + 2, fed, earlier, lower_ok=False),
-                                       notes[-1].number + 1)
+        if zone is None and notes:  # notes lost by the converter: a zone opening at a later number, in capitals
+            last = notes[-1].number
+            zone = next((_with_unmarked_note(found, later - 1) for later in range(last + 2, last + 2 + MAX_LOST)
+                         if (found := _find_zone(lines, later, fed, earlier, lower_ok=False))), None)
         if zone is None and notes:  # numbering that starts again: an annex, a second paper in the file
             zone = _find_zone(lines, 1, fed, [ln for part in out for ln in part])
         if zone is None:
@@ -477,8 +481,9 @@ def _stranded(lines: list[str], expected: int, fed: bool, earlier: list[str], pa
     """Notes whose numbers pdftotext wrote after them, closing the page ("Kamerstuk 33 009, nr. 117." …
     "1"): (the page's lines without them, [(number, text)]) or None. The bare numbers run on from the
     next note's; their texts stand right above the notes that open with a number, if any, else above
-    the numbers: one note per group of lines that opens in capitals and closes a sentence. One bare
-    number that is the page's own is its page number."""
+    the numbers: one note per group of lines that opens in capitals and closes a sentence, or one per
+    line where a block of as many lines stands apart ("Kamerstukken II 2019/20, 31936, nr. 726"). One
+    bare number that is the page's own is its page number."""
     solid = [i for i, ln in enumerate(lines) if ln.strip()]
     tail = []
     while solid and re.fullmatch(r"\d{1,3}", lines[solid[-1]].strip()):
@@ -488,18 +493,31 @@ def _stranded(lines: list[str], expected: int, fed: bool, earlier: list[str], pa
         return None
     rest = lines[:tail[0]]
     zone = _find_zone(rest, numbers[-1] + 1, fed, earlier)
-    top = below = zone[1] if zone and zone[0] is rest else len(rest)
-    found = []
-    for n in reversed(numbers):
-        last = next((j for j in range(top - 1, -1, -1) if rest[j].strip()), None)
-        if last is None or not _closes(rest[last]):
-            return None
-        first = next((j for j in range(last, -1, -1) if not rest[j].strip()[:1].islower()), None)
-        if not first or not _has_marker("\n".join([*earlier[-60:], *rest[:first]]), n):
-            return None
-        found.insert(0, (n, "\n".join(ln.strip() for ln in rest[first:last + 1] if ln.strip())))
-        top = first
-    return [*rest[:top], *rest[below:]], found
+    below = zone[1] if zone and zone[0] is rest else len(rest)
+    while below and not rest[below - 1].strip():
+        below -= 1
+    block = below
+    while block and rest[block - 1].strip():
+        block -= 1
+    if below - block == len(numbers) and all(rest[j].strip()[:1].isupper() or WEB.match(rest[j].strip())
+                                             for j in range(block, below)):
+        groups = [(j, j) for j in range(block, below)]
+    else:
+        groups, top = [], below
+        for _ in numbers:
+            last = next((j for j in range(top - 1, -1, -1) if rest[j].strip()), None)
+            if last is None or not _closes(rest[last]):
+                return None
+            first = next((j for j in range(last, -1, -1) if not rest[j].strip()[:1].islower()), None)
+            if not first:
+                return None
+            groups.insert(0, (first, last))
+            top = first
+    if not all(_has_marker("\n".join([*earlier[-60:], *rest[:first]]), n) for n, (first, _) in zip(numbers, groups)):
+        return None
+    found = [(n, "\n".join(ln.strip() for ln in rest[first:last + 1] if ln.strip()))
+             for n, (first, last) in zip(numbers, groups)]
+    return [*rest[:groups[0][0]], *rest[below:]], found
 
 
 def _numbers_first(lines: list[str], expected: int, earlier: list[str]):
@@ -621,7 +639,8 @@ def _read_zone(lines: list[str], start: int, expected: int, fed: bool) -> tuple[
 def _numbers_behind(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Notes whose numbers pdftotext wrote at the zone's end, their texts run on from the note before ("1" /
     "Kamerstukken …, nr. 531." / "Netbeheer Nederland, …" / "3" / … / "2"): each such number that the zone
-    lacks takes what follows the first sentence of the note before it (its second line, of two)."""
+    lacks takes what follows the first sentence of the note before it (its second line, of two). Numbers
+    without such a note before them are no note's text: the check names their notes as missing."""
     if not found:
         return found
     lines = found[-1][1].split("\n")
@@ -629,9 +648,11 @@ def _numbers_behind(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
     while len(lines) > 1 and lines[-1].strip().isdigit():
         behind.insert(0, int(lines.pop().strip()))
     notes = dict(found)
-    if not behind or any(n in notes or n - 1 not in notes for n in behind):
+    if not behind or any(n in notes for n in behind):
         return found
     notes[found[-1][0]] = "\n".join(lines)
+    if any(n - 1 not in notes for n in behind):
+        return sorted(notes.items())
     for n in behind:
         parts = notes[n - 1].split("\n")
         # after its first sentence, else a note of two lines is two notes of a line

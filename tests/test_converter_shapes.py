@@ -841,3 +841,41 @@ def test_a_list_items_first_line_set_apart_by_pdfminer_joins_the_rest_of_the_ite
     assert [b.text for b in doc.blocks if b.kind == "list_item"] == [
         "De regio's maken in het voorjaar afspraken over de inkoop van jeugdhulp en delen hun wachttijden.",
         "De inspectie kijkt mee."]
+
+
+def _pages(*pages: list[str]) -> str:
+    return "\f".join("\n".join([*lines, "", f"Pagina {p} van {len(pages)}"]) for p, lines in enumerate(pages, start=1))
+
+
+def test_notes_a_converter_lost_on_one_page_do_not_take_the_later_pages_notes_with_them():
+    """pdftotext wrote page 2's notes above a figure's labels, where no zone can be told from the body: the
+    notes of page 3 on are still read, and the two lost are named."""
+    page1 = ["Geachte voorzitter,", "", "Met deze brief informeer ik u over ultrafijn stof rond luchthavens.1",
+             "", "1 Kamerstukken II 2024/25, 30 175, nr. 480."]
+    page2 = ["De sector heeft een taskforce ingesteld2 en werkgroepen gestart.3", "",
+             "2", "Kamerstukken II 2024/25, 29 665, nr. 520", "3", "Kamerstukken II 2024/25, Aanhangsel, nr. 1702", "",
+             "Begeleidingscommissie met", "onafhankelijk voorzitter", "Leden: de luchthaven, de vakbond,",
+             "werkgevers en de sector", "Werkgroep", "Blootstelling", "en gezondheid", "Leden: idem",
+             "Coördinatiegroep", "Leden: deskundigen van", "luchtvaartmaatschappijen", "en afhandelaars"]
+    page3 = ["Het RIVM meet de uitstoot rond vier regionale luchthavens.4", "",
+             "4 Kamerstukken II 2024/25, 31 936, nr. 1102."]
+    page4 = ["Over de uitkomsten informeer ik u in het najaar.5", "", "5 Kamerstukken II 2024/25, 31 936, nr. 1110."]
+    lay = parse(_pages(page1, page2, page3, page4))
+    assert [n.number for n in lay.notes] == [1, 4, 5]
+    assert lay.notes[1].text == "Kamerstukken II 2024/25, 31 936, nr. 1102."
+
+
+def test_notes_whose_texts_stand_apart_above_a_numbered_note_and_their_numbers_after_it():
+    """pdftotext: two notes' texts, a line each and none ending a sentence, then a note with its number
+    above it, then the two numbers; and a page whose stranded numbers have no texts to take stays short."""
+    page1 = ["In antwoord op Kamervragen1 en tijdens het commissiedebat2 is toegezegd de Kamer te informeren.",
+             "Het onderzoek naar zeer zorgwekkende stoffen heeft vertraging opgelopen.3", "",
+             "Kamerstukken II 2023/24, 31 936, nr. 1020", "Kamerstukken II 2023/24, Aanhangsel, nr. 2051",
+             "3", "Kamerstukken II 2024/25, 31 936, nr. 1099", "1", "2"]
+    page2 = ["Het RIVM rondt het onderzoek in 2026 af,4 zoals de bestuursovereenkomst5 vraagt.6",
+             "Kamerstukken II 2024/25, 31 936, nr. 1105", "Kamerstukken II 2024/25, 35 334, nr. 90", "6",
+             "Kamerstukken II 2024/25, 29 665, nr. 540", "4", "5"]
+    lay = parse(_pages(page1, page2))
+    assert [(n.number, n.text) for n in lay.notes] == [
+        (1, "Kamerstukken II 2023/24, 31 936, nr. 1020"), (2, "Kamerstukken II 2023/24, Aanhangsel, nr. 2051"),
+        (3, "Kamerstukken II 2024/25, 31 936, nr. 1099"), (6, "Kamerstukken II 2024/25, 29 665, nr. 540")]
