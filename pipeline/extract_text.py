@@ -293,9 +293,11 @@ def _has_marker(text: str, n: int, kinds: tuple[str, ...] = MARKER_KINDS) -> boo
     return any(_marker(n, how).search(text) for how in kinds) or _weak_marker(text, text, n, 0) is not None
 
 
-def _closes(line: str) -> bool:
-    """A line that can end a note: it ends a sentence, or holds a web address not broken at its end."""
-    return bool(re.search(r"[.!?)»]$", line.strip()) or (WEB.search(line) and not line.rstrip().endswith("-")))
+def _closes(line: str, cited: bool = False) -> bool:
+    """A line that can end a note: it ends a sentence, or holds a web address not broken at its end; with
+    `cited`, where notes' texts stand apart from their numbers, also a reference's number ("…, nr. 380")."""
+    return bool(re.search(r"[.!?)»]$", line.strip()) or (WEB.search(line) and not line.rstrip().endswith("-"))
+                or (cited and re.search(r"\bnr\.\s*\d+$", line.strip())))
 
 
 def _split_pages(text: str) -> tuple[list[list[str]], bool]:
@@ -506,7 +508,7 @@ def _stranded(lines: list[str], expected: int, fed: bool, earlier: list[str], pa
         groups, top = [], below
         for _ in numbers:
             last = next((j for j in range(top - 1, -1, -1) if rest[j].strip()), None)
-            if last is None or not _closes(rest[last]):
+            if last is None or not _closes(rest[last], cited=True):
                 return None
             first = next((j for j in range(last, -1, -1) if not rest[j].strip()[:1].islower()), None)
             if not first:
@@ -537,7 +539,7 @@ def _numbers_first(lines: list[str], expected: int, earlier: list[str]):
         groups: list[list[str]] = [[]]
         for j in (j for j in after if j < end):
             groups[-1].append(lines[j].strip())
-            if _closes(lines[j]):
+            if _closes(lines[j], cited=True):
                 groups.append([])
         groups = [g for g in groups if g]
         if len(groups) < len(run) == sum(map(len, groups)):  # one line each, none ending a sentence

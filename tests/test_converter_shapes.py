@@ -867,7 +867,7 @@ def test_notes_a_converter_lost_on_one_page_do_not_take_the_later_pages_notes_wi
 
 def test_notes_whose_texts_stand_apart_above_a_numbered_note_and_their_numbers_after_it():
     """pdftotext: two notes' texts, a line each and none ending a sentence, then a note with its number
-    above it, then the two numbers; and a page whose stranded numbers have no texts to take stays short."""
+    above it, then the two numbers; set apart from the body by a blank line, or right under it."""
     page1 = ["In antwoord op Kamervragen1 en tijdens het commissiedebat2 is toegezegd de Kamer te informeren.",
              "Het onderzoek naar zeer zorgwekkende stoffen heeft vertraging opgelopen.3", "",
              "Kamerstukken II 2023/24, 31 936, nr. 1020", "Kamerstukken II 2023/24, Aanhangsel, nr. 2051",
@@ -878,4 +878,26 @@ def test_notes_whose_texts_stand_apart_above_a_numbered_note_and_their_numbers_a
     lay = parse(_pages(page1, page2))
     assert [(n.number, n.text) for n in lay.notes] == [
         (1, "Kamerstukken II 2023/24, 31 936, nr. 1020"), (2, "Kamerstukken II 2023/24, Aanhangsel, nr. 2051"),
-        (3, "Kamerstukken II 2024/25, 31 936, nr. 1099"), (6, "Kamerstukken II 2024/25, 29 665, nr. 540")]
+        (3, "Kamerstukken II 2024/25, 31 936, nr. 1099"), (4, "Kamerstukken II 2024/25, 31 936, nr. 1105"),
+        (5, "Kamerstukken II 2024/25, 35 334, nr. 90"), (6, "Kamerstukken II 2024/25, 29 665, nr. 540")]
+
+
+def test_a_reference_ends_a_note_whose_number_stands_apart_from_its_text():
+    """A note that is a Kamerstuk ("Kamerstuk 26 485, nr. 380") ends without a full stop: where pdftotext sets
+    the numbers apart, above the texts or after them, it still ends the note, so the next text is a note of
+    its own and not the rest of this one."""
+    page1 = ["Geachte voorzitter,", "", "De kredietverzekering toetst elk project aan het beleid1 en maakt dat",
+             "openbaar.2", "", "1", "2", "", "Kamerstuk 26 485, nr. 380",
+             "Het actuele transparantiebeleid is te raadplegen op de website van de kredietverzekeraar:",
+             "Beleidsdocumenten, transparantie en mvo (kredietverzekeraar.nl)"]
+    page2 = ["Zoals in de tweede voortgangsbrief3 is opgenomen, werken Rijk en regio samen aan de",
+             "leefomgeving rond de luchthaven. Een van de acht opgaven uit de bestuursovereenkomst4 betreft5",
+             "Kamerstukken II 2023/24, 31 936, nr. 1104", "Kamerstukken II 2023/24, 35 334, nr. 92",
+             "5", "Kamerstukken II 2024/25, 29 665, nr. 541", "3", "4"]
+    lay = parse(_pages(page1, page2))
+    assert [(n.number, " ".join(n.text.split())) for n in lay.notes] == [
+        (1, "Kamerstuk 26 485, nr. 380"),
+        (2, "Het actuele transparantiebeleid is te raadplegen op de website van de kredietverzekeraar: "
+            "Beleidsdocumenten, transparantie en mvo (kredietverzekeraar.nl)"),
+        (3, "Kamerstukken II 2023/24, 31 936, nr. 1104"), (4, "Kamerstukken II 2023/24, 35 334, nr. 92"),
+        (5, "Kamerstukken II 2024/25, 29 665, nr. 541")]
