@@ -617,11 +617,12 @@ def _read_zone(lines: list[str], start: int, expected: int, fed: bool) -> tuple[
     i = start
     while i < len(lines):
         ln = lines[i].strip()
-        # the next number, or (opening in capitals, unlike "5 juni 2023" going on) the one after it:
-        # a note the converter lost leaves a gap the check names
+        # the next number, or (opening in capitals or with an amount, unlike "5 juni 2023" going on) the one
+        # after it: a note the converter lost leaves a gap the check names, one whose number it set behind the
+        # zone `_numbers_behind` reads
         nxt = found[-1][0] + 1 if found else expected
-        number, (rest, after) = next(((n, o) for n in (nxt, nxt + 1) if ln and (o := _note_at(lines, i, n))
-                                      and (n == nxt or o[0][:1].isupper() or WEB.match(o[0]))), (None, (None, i + 1)))
+        number, (rest, after) = next(((n, o) for n in (nxt, nxt + 1) if ln and (o := _note_at(lines, i, n)) and (
+            n == nxt or o[0][:1].isupper() or WEB.match(o[0]) or re.match(AMOUNT, o[0]))), (None, (None, i + 1)))
         if not ln:
             pass
         elif rest is not None and (found or number == expected):

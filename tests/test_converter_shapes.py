@@ -901,3 +901,19 @@ def test_a_reference_ends_a_note_whose_number_stands_apart_from_its_text():
             "Beleidsdocumenten, transparantie en mvo (kredietverzekeraar.nl)"),
         (3, "Kamerstukken II 2023/24, 31 936, nr. 1104"), (4, "Kamerstukken II 2023/24, 35 334, nr. 92"),
         (5, "Kamerstukken II 2024/25, 29 665, nr. 541")]
+
+
+def test_a_note_opening_with_an_amount_after_a_skipped_number_and_that_number_behind_the_zone():
+    """pdftotext -raw: note 2's number written behind the zone, its text run on from note 1's, and note 3
+    opening with an amount under its bare number ("3" / "10 miljoen euro …"), which is no note 10."""
+    page = ["Geachte voorzitter,", "", "Het Amerikaanse standaardeninstituut1 en het Nederlandse onderzoekscentrum2",
+            "werken aan nieuwe standaarden, waarvoor NWO geld toekende3 en waarover in Amsterdam een conferentie4",
+            "werd gehouden.", "",
+            "1", "", "Post-Quantum Cryptography | CSRC (nist.gov)", "CWI draagt bij aan twee standaarden voor versleuteling",
+            "3", "10 miljoen euro toegekend voor onderzoek naar cybersecurity | NWO", "4",
+            "Conferentie over quantumveilige cryptografie, 7 en 8 november 2023, Amsterdam | PKI", "Consortium", "2"]
+    lay = parse(_pages(page))
+    assert [(n.number, " ".join(n.text.split())) for n in lay.notes] == [
+        (1, "Post-Quantum Cryptography | CSRC (nist.gov)"), (2, "CWI draagt bij aan twee standaarden voor versleuteling"),
+        (3, "10 miljoen euro toegekend voor onderzoek naar cybersecurity | NWO"),
+        (4, "Conferentie over quantumveilige cryptografie, 7 en 8 november 2023, Amsterdam | PKI Consortium")]
