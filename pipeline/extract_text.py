@@ -272,12 +272,14 @@ def _marker(n: int, how: str) -> re.Pattern:
 
 MARKER_KINDS = ("glued", "spaced", "alone", "leading")
 # Where no such marker is found, a converter may have glued it to a year or an acronym ("(VTV) 20242 blijkt",
-# "review IZA9,") or set it after a year ("18 oktober 2021 6 is", "15 februari 2022 5,"). Dutch writes no
+# "review IZA9,") or set it after a year or a span of years ("18 oktober 2021 6 is", "15 februari 2022 5,",
+# "Stroomgebiedbeheerplannen 2022-2027 8,"). Dutch writes no
 # amount as five digits unbroken, so a year with digits glued on is taken; an acronym only when it stands alone elsewhere in the
 # paper ("IZA"), so that "COVID19" stays whole.
-WEAK_MARKERS = (r"(?<![\w-])(?:19|20)\d\d()({n})(?=[\s.,;:!?)\]]|$)",
+YEARS = r"(?<![\w-])(?:(?:19|20)\d\d[–-])?(?:19|20)\d\d"  # "2024", "2022-2027"
+WEAK_MARKERS = (YEARS + r"()({n})(?=[\s.,;:!?)\]]|$)",
                 r"(?<![\w-])([A-Z][A-Za-z]*[A-Z])({n})(?=[\s.,;:!?)\]]|$)",
-                r"(?<![\w-])(?:19|20)\d\d()([ \t]{n})(?=[ \t]+[a-zà-ÿ]|[,;:])")
+                YEARS + r"()([ \t]{n})(?=[ \t]+[a-zà-ÿ]|[,;:])")
 
 
 def _weak_marker(page: str, text: str, n: int, start: int) -> re.Match | None:
@@ -295,9 +297,10 @@ def _has_marker(text: str, n: int, kinds: tuple[str, ...] = MARKER_KINDS) -> boo
 
 def _closes(line: str, cited: bool = False) -> bool:
     """A line that can end a note: it ends a sentence, or holds a web address not broken at its end; with
-    `cited`, where notes' texts stand apart from their numbers, also a reference's number ("…, nr. 380")."""
+    `cited`, where notes' texts stand apart from their numbers, also a reference's number ("…, nr. 380",
+    "…, nrs. 431 en 437")."""
     return bool(re.search(r"[.!?)»]$", line.strip()) or (WEB.search(line) and not line.rstrip().endswith("-"))
-                or (cited and re.search(r"\bnr\.\s*\d+$", line.strip())))
+                or (cited and re.search(r"\bnrs?\.\s*\d+(?:\s*(?:,|en)\s*\d+)*$", line.strip())))
 
 
 def _split_pages(text: str) -> tuple[list[list[str]], bool]:

@@ -408,6 +408,9 @@ WEAK = [
     # a year, then the marker before a comma
     ({"hiermee als afgedaan.3 Over": "hiermee per 1 mei 2025 3, als afgedaan. Over"}, "per 1 mei 2025, als afgedaan.",
      {1, 2, 3}),
+    # a span of years, the marker glued on or set after it
+    ({"Bakker c.s.2 Ook": "Bakker c.s. in de plannen 2022-20272, Ook"}, "in de plannen 2022-2027, Ook", {1, 2, 3}),
+    ({"Bakker c.s.2 Ook": "Bakker c.s. in de plannen 2022-2027 2, Ook"}, "in de plannen 2022-2027, Ook", {1, 2, 3}),
 ]
 
 
