@@ -895,14 +895,14 @@ def test_a_reference_ends_a_note_whose_number_stands_apart_from_its_text():
              "Beleidsdocumenten, transparantie en mvo (kredietverzekeraar.nl)"]
     page2 = ["Zoals in de tweede voortgangsbrief3 is opgenomen, werken Rijk en regio samen aan de",
              "leefomgeving rond de luchthaven. Een van de acht opgaven uit de bestuursovereenkomst4 betreft5",
-             "Kamerstukken II 2023/24, 31 936, nr. 1104", "Kamerstukken II 2023/24, 35 334, nr. 92",
+             "Kamerstukken II 2023/24, 31 936, nr. 1104", "Kamerstukken II 2023/24, 35 334, nrs. 92 en 94",
              "5", "Kamerstukken II 2024/25, 29 665, nr. 541", "3", "4"]
     lay = parse(_pages(page1, page2))
     assert [(n.number, " ".join(n.text.split())) for n in lay.notes] == [
         (1, "Kamerstuk 26 485, nr. 380"),
         (2, "Het actuele transparantiebeleid is te raadplegen op de website van de kredietverzekeraar: "
             "Beleidsdocumenten, transparantie en mvo (kredietverzekeraar.nl)"),
-        (3, "Kamerstukken II 2023/24, 31 936, nr. 1104"), (4, "Kamerstukken II 2023/24, 35 334, nr. 92"),
+        (3, "Kamerstukken II 2023/24, 31 936, nr. 1104"), (4, "Kamerstukken II 2023/24, 35 334, nrs. 92 en 94"),
         (5, "Kamerstukken II 2024/25, 29 665, nr. 541")]
 
 
