@@ -203,7 +203,8 @@ def _extract_pdf(path: str) -> PdfLayout:
         sizes = Counter()
         for p in pdf.pages:
             for c in p.chars:
-                c["text"] = CID.sub(UNMAPPED, c["text"])
+                if c["text"].startswith("(cid:"):
+                    c["text"] = CID.sub(UNMAPPED, c["text"])
             sizes.update(round(c["size"], 1) for c in p.chars if c["text"].strip())
         body_size = sizes.most_common(1)[0][0]
         pages = [_lines(p, i, body_size) for i, p in enumerate(pdf.pages, start=1)]

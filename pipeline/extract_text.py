@@ -13,7 +13,7 @@ import codecs
 import re
 import statistics
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .dutch import ends_open
@@ -254,6 +254,7 @@ MAX_NOTE_LINES = 8
 MAX_LOST = 5
 FOOT_LINES = 6  # a page's last lines, where a note's number set apart from its text stands
 WEB = re.compile(r"(?:https?://|www\.)", re.I)
+BARE_NUMBER = re.compile(r"\s*\d{1,4}\s*")  # a line that is a number alone
 PAGE_OF_IN = re.compile(rf"(?:^|(?<=\s))(?=P)(?i:{PAGINA})\s+\d{{1,4}}\s+van\s+\d{{1,4}}(?!\d)")
 SOFT_HYPHEN = re.compile("[\u00ad\ufffe](?=\n|$)")
 # A marker digit: glued to a word or punctuation ("zorg.3", "afgedaan.5"), after one space
@@ -295,6 +296,11 @@ def _has_marker(text: str, n: int, kinds: tuple[str, ...] = MARKER_KINDS) -> boo
     return any(_marker(n, how).search(text) for how in kinds) or _weak_marker(text, text, n, 0) is not None
 
 
+def _opens_surely(text: str) -> bool:
+    """A note's text that no sentence going on opens with: a capital, a web address or an amount."""
+    return bool(text[:1].isupper() or WEB.match(text) or re.match(AMOUNT, text))
+
+
 def _closes(line: str, cited: bool = False) -> bool:
     """A line that can end a note: it ends a sentence, or holds a web address not broken at its end; with
     `cited`, where notes' texts stand apart from their numbers, also a reference's number ("…, nr. 380",
@@ -323,46 +329,39 @@ def _split_pages(text: str) -> tuple[list[list[str]], bool]:
         return pages, True
     lines = pages[0]
     # pypdfium2 writes a page's foot first: no page ends there
-    cuts = {i + 1 for i, ln in enumerate(lines) if PAGE_FOOT.search(ln) and any(s.strip() for s in lines[:i])}
-    for i, ln in enumerate(lines):
-        if running_foot(ln) and any(s.strip() for s in lines[:i]):
+    top = next((i for i, ln in enumerate(lines) if ln.strip()), len(lines))
+    cuts, feet = set(), set()
+    for i, ln in enumerate(lines[top + 1:], start=top + 1):
+        if PAGE_FOOT.search(ln):
+            cuts.add(i + 1)
+        elif running_foot(ln):  # its page number may stand under it
             after = next((k for k in range(i + 1, len(lines)) if lines[k].strip()), None)
-            cuts.add(after + 1 if after is not None and re.fullmatch(r"\d{1,4}", lines[after].strip()) else i + 1)
-    cuts |= {i + 1 for i in _bare_page_numbers(lines)}
+            feet.add(after + 1 if after is not None and BARE_NUMBER.fullmatch(lines[after]) else i + 1)
+    # bare numbers that count up end pages only where no running foot does: a note's number may count too
+    cuts |= feet or {i + 1 for i in _bare_page_numbers(lines)}
     sure = bool(cuts)  # a page that ends at its foot is as sure as one from a form feed
     if not cuts:
         keys = Counter(_key(ln) for ln in lines if len(ln.strip()) >= 12)
         cuts = {i for i, ln in enumerate(lines) if i > 0 and len(ln.strip()) >= 12 and keys[_key(ln)] >= 3}
-    bounds = [0, *sorted(c for c in cuts if 0 < c < len(lines) and any(s.strip() for s in lines[c:])), len(lines)]
+    end = max((i for i, ln in enumerate(lines) if ln.strip()), default=0)  # no page of blank lines after the last
+    bounds = [0, *sorted(c for c in cuts if 0 < c <= end), len(lines)]
     return [lines[a:b] for a, b in zip(bounds, bounds[1:]) if a < b], sure
 
 
 def _bare_page_numbers(lines: list[str]) -> list[int]:
     """The lines of page numbers printed bare, in a text without form feeds: the longest run of bare numbers
     between blank lines that counts up by one ("1" … "2" … "3"), if three or more; note numbers set apart
-    from their notes have their text right under them. A run of two or more that each stand under the same
-    running foot ("Tweede Kamer, vergaderjaar …"), where it counts as many pages: a note's number that
-    counts with the pages is no page's."""
-    bare = [(i, int(ln)) for i, ln in enumerate(lines) if re.fullmatch(r"\d{1,4}", ln.strip()) and i
+    from their notes have their text right under them."""
+    bare = [(i, int(ln)) for i, ln in enumerate(lines) if BARE_NUMBER.fullmatch(ln) and i
             and not lines[i - 1].strip() and (i + 1 == len(lines) or not lines[i + 1].strip())]
-    feet = defaultdict(list)
-    for i, n in bare:
-        feet[_key(next((ln for ln in reversed(lines[:i]) if ln.strip()), ""))].append((i, n))
-    every = _counting(bare, 3)
-    under_foot = max((_counting(numbers, 2) for numbers in feet.values()), key=len, default=[])
-    return under_foot if len(under_foot) >= len(every) else every
-
-
-def _counting(numbers: list[tuple[int, int]], least: int) -> list[int]:
-    """The lines of the longest run of (line, number) that counts up by one, if `least` or more."""
     best: list[int] = []
-    for k, (_, first) in enumerate(numbers):
+    for k, (_, first) in enumerate(bare):
         run = []
-        for i, n in numbers[k:]:
+        for i, n in bare[k:]:
             if n == first + len(run):
                 run.append(i)
         best = max(best, run, key=len)
-    return best if len(best) >= least else []
+    return best if len(best) >= 3 else []
 
 
 def _foot_companions(pages: list[list[str]]) -> set[tuple[int, int]]:
@@ -504,8 +503,7 @@ def _stranded(lines: list[str], expected: int, fed: bool, earlier: list[str], pa
     block = below
     while block and rest[block - 1].strip():
         block -= 1
-    if below - block == len(numbers) and all(rest[j].strip()[:1].isupper() or WEB.match(rest[j].strip())
-                                             for j in range(block, below)):
+    if block and below - block == len(numbers) and all(_opens_surely(rest[j].strip()) for j in range(block, below)):
         groups = [(j, j) for j in range(block, below)]
     else:
         groups, top = [], below
@@ -620,12 +618,12 @@ def _read_zone(lines: list[str], start: int, expected: int, fed: bool) -> tuple[
     i = start
     while i < len(lines):
         ln = lines[i].strip()
-        # the next number, or (opening in capitals or with an amount, unlike "5 juni 2023" going on) the one
-        # after it: a note the converter lost leaves a gap the check names, one whose number it set behind the
-        # zone `_numbers_behind` reads
+        # the next number, or (`_opens_surely`, unlike "5 juni 2023" going on) the one after it: a note the
+        # converter lost leaves a gap the check names, one whose number it set behind the zone `_numbers_behind`
+        # reads
         nxt = found[-1][0] + 1 if found else expected
-        number, (rest, after) = next(((n, o) for n in (nxt, nxt + 1) if ln and (o := _note_at(lines, i, n)) and (
-            n == nxt or o[0][:1].isupper() or WEB.match(o[0]) or re.match(AMOUNT, o[0]))), (None, (None, i + 1)))
+        number, (rest, after) = next(((n, o) for n in (nxt, nxt + 1) if ln and (o := _note_at(lines, i, n))
+                                      and (n == nxt or _opens_surely(o[0]))), (None, (None, i + 1)))
         if not ln:
             pass
         elif rest is not None and (found or number == expected):
