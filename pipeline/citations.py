@@ -40,8 +40,8 @@ def patterns() -> tuple[Pattern, ...]:
 
 def kamerstuk_id(dossier: str, addition: str | None = None, num: str | int | None = None) -> str:
     parts = [_dossier(dossier)]
-    if addition and addition.strip(" .-"):
-        parts.append(addition.strip(" .-").upper())
+    if _addition(addition):
+        parts.append(_addition(addition).upper())
     if num not in (None, ""):
         parts.append(_ondernummer(num))
     return "-".join(parts)
@@ -49,6 +49,11 @@ def kamerstuk_id(dossier: str, addition: str | None = None, num: str | int | Non
 
 def _dossier(raw: str) -> str:
     return re.sub(r"[\s.-]", "", raw)
+
+
+def _addition(raw: str | None) -> str | None:
+    """"-XVI", " XVI", " hoofdstuk XV" -> "XVI", "XV"."""
+    return re.sub(r"^[\s.-]*(?:(?i:hoofdstuk)\s+)?|[\s.-]+$", "", raw or "") or None
 
 
 def _ondernummer(num: str | int) -> str:
@@ -124,22 +129,26 @@ def _resolve(p: Pattern, m: re.Match) -> list[Citation]:
         return [Citation(f"stcrt:{g['year']}:{g['num']}", "staatscourant", ondernummer=g["num"], **common)]
     if p.kind == "kamerstuk":
         dossier = _dossier(g["dossier"])
-        add = (g.get("addition") or "").strip(" .-") or None
-        return [Citation(kamerstuk_id(dossier, add, g["num"]), "kamerstuk", dossier=dossier, addition=add,
-                         ondernummer=_ondernummer(g["num"]), **common)]
+        add = _addition(g.get("addition"))
+        num = g["num"] and _ondernummer(g["num"])  # none after a rijkswet's number: the dossier
+        return [Citation(kamerstuk_id(dossier, add, num), "kamerstuk" if num else "dossier", dossier=dossier,
+                         addition=add, ondernummer=num, **common)]
     # kamerstuk_list: a prefix, then one or more dossiers each with their numbers
     year, chamber = _vergaderjaar(g.get("year")), _chamber(g.get("chamber"))
     out = []
     dossier = add = None
-    for item in _rules()[1].finditer(g["list"]):
+    # read in the whole text, so that an item's lookaheads see what follows the list ("21 501-02, 2732")
+    for item in _rules()[1].finditer(m.string, m.start("list")):
+        if item.start() >= m.end("list"):
+            break
         if item.group("more"):  # "; nr. 7": the dossier before it
             if dossier is None:
                 continue
             nums = _numbers(item.group("more_nums"))
         else:
             dossier = _dossier(item.group("dossier"))
-            add = (item.group("addition") or "").strip(" .-") or None
-            nums = _numbers(item.group("nums") or item.group("bare") or "")
+            add = _addition(item.group("addition"))
+            nums = _numbers(item.group("nums") or item.group("bare") or (item.group("hyphen_num") or "").lstrip("-"))
         for n in nums or [None]:
             out.append(Citation(kamerstuk_id(dossier, add, n), "kamerstuk" if n is not None else "dossier",
                                 dossier=dossier, addition=add, ondernummer=str(n) if n is not None else None,

@@ -168,6 +168,17 @@ MORE_FORMS = [
     ("zie 31700 VII nr. 72", ["31700-VII-72"]),
     ("Nederlandse bilaterale lening IMF - 21501-07-1398", ["21501-07-1398"]),
     ("Kamerstukken II 2023/24, 36.496, nr. 54", ["36496-54"]),
+    ("kamerstukken II 1986/87, 19 700 hoofdstuk XV, nr. 2", ["19700-XV-2"]),
+    # the compact id after a prefix
+    ("Zie Kamerstuk 32605-217, de beleidsbrief", ["32605-217"]),
+    ("Kamerstuk 36200-XVI-87 en 36200-XVI-88", ["36200-XVI-87", "36200-XVI-88"]),
+    ("Kamerstukken II 2024/25, 21501-07-1400.", ["21501-07-1400"]),
+    ("Kamerstukken 21 501-02, 2732", ["21501-02"]),
+    # a rijkswet's dossier alone; a number glued on where plain pdftotext dropped a line-end hyphen
+    ("belastingverdrag - 34417-(R2068)", ["34417"]),
+    ("de begroting (36200-XVI87) en", ["36200-XVI-87"]),
+    ("Geannoteerde agenda Eurogroep - 21501-071400", ["21501-07-1400"]),
+    ("zie 31765-12345 of 21501-0714000", []),
     # not citations: a year range, a date, an amount
     ("in de periode 2008-2009 nam het aantal toe", []),
     ("op 12 345 adressen, nr. onbekend", []),
