@@ -38,7 +38,9 @@ def check(source: str, doc: Document, empty_pages: list[int] = (), orphan_marker
     note_share = sum(_letters(notes).values()) / total
     longest = max(doc.footnotes, key=lambda f: len(f.text), default=None)
     numbers_seen = [f.number for f in doc.footnotes]
-    gaps = sorted(set(range(1, max(numbers_seen, default=0) + 1)) - set(numbers_seen))  # over all runs
+    # over all runs, up to the last number marked in the body too: notes lost after the last one read are
+    # gaps, whether or not the body's markers for them were found
+    gaps = sorted(set(range(1, max([*numbers_seen, *orphan_markers], default=0) + 1)) - set(numbers_seen))
     restarts = sum(b == 1 and a > 1 for a, b in zip(numbers_seen, numbers_seen[1:]))
     out_of_order = [b for a, b in zip(numbers_seen, numbers_seen[1:]) if b <= a and not (b == 1 and a > 1)]
 

@@ -52,3 +52,9 @@ def test_every_sample_paper_is_conserved():
 
 def test_raised_markers_without_notes_are_named():
     assert "note markers 3, 4 have no footnote" in check(SOURCE, doc(), orphan_markers=[3, 4]).warnings
+
+
+def test_notes_lost_after_the_last_one_read_are_counted():
+    """Markers found for some of them only (6 and 9): the numbers between are missing as well."""
+    c = check(SOURCE, doc(), orphan_markers=[6, 9])
+    assert "footnote numbers missing: 2, 3, 4, 5, 6, 7, 8, 9" in c.warnings and c.numbering_gaps == list(range(2, 10))
