@@ -40,8 +40,8 @@ def patterns() -> tuple[Pattern, ...]:
 
 def kamerstuk_id(dossier: str, addition: str | None = None, num: str | int | None = None) -> str:
     parts = [_dossier(dossier)]
-    if _addition(addition):
-        parts.append(_addition(addition).upper())
+    if add := _addition(addition):
+        parts.append(add.upper())
     if num not in (None, ""):
         parts.append(_ondernummer(num))
     return "-".join(parts)
