@@ -72,9 +72,10 @@ ROWS = """CREATE TABLE IF NOT EXISTS index_rows (row BIGINT PRIMARY KEY, passage
 KEY = ("hash(p.text_hash, p.heading, p.terms, p.page, p.kind, p.char_start, p.char_end, d.source_path, d.title, "
        "d.pipeline_version)")
 PASSAGE_FIELDS = ("passage_id", "doc_id", "page", "heading", "kind", "char_start", "char_end", "text")
-RECORD_FIELDS = (*PASSAGE_FIELDS, "source_path", "title", "doc_date")  # a hit's fields
+# a hit's fields; answer_seqs last, so that the records of an index written before it was kept read as none
+RECORD_FIELDS = (*PASSAGE_FIELDS, "source_path", "title", "doc_date", "answer_seqs")
 RECORD = (f"json_array({', '.join(f'p.{f}' for f in PASSAGE_FIELDS)}, d.source_path, d.title, "
-          "CAST(d.doc_date AS VARCHAR))::VARCHAR")
+          "CAST(d.doc_date AS VARCHAR), p.answer_seqs)::VARCHAR")
 EARLIER = ("vector_rows", "keyword_rows", "keyword_terms", "keyword_postings")  # tables of format 1
 
 
@@ -288,6 +289,14 @@ class SearchIndex:
 
     def kind(self, row: int) -> str:
         return self.fields(row, PASSAGE_FIELDS.index("kind") + 1)[-1]
+
+    def near(self, row: int, offset: int, passage_id: str) -> dict | None:
+        """The record of `passage_id` when it is the live row `offset` rows from `row`: a document's passages
+        are rows in their order, unless one of them changed since (None: read it from the database)."""
+        at = row + offset
+        if 0 <= at < self.rows and self.live[at] and self.passage_id(at) == passage_id:
+            return self.record(at)
+        return None
 
     def allowed(self, con: duckdb.DuckDBPyConnection, date_from: dt.date | None = None,
                 date_to: dt.date | None = None, doc_type: str | None = None,

@@ -86,9 +86,13 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
     heading = ""
     bare: Passage | None = None  # a heading with nothing under it yet, as its own passage would hold it
     group: list[tuple[str, int, int, int]] = []  # (text, start, end, page)
+    asked: int | None = None  # the passage where the question being answered starts
+    answers: dict[int, list[int]] = {}  # by the passage of its question: an answer's passages
 
     def flush() -> None:
         if group:
+            if asked is not None:
+                answers.setdefault(asked, []).append(len(passages))
             text = "\n\n".join(g[0] for g in group)
             passages.append(Passage(len(passages), group[0][3], heading, text, group[0][1], group[-1][2]))
             group.clear()
@@ -112,6 +116,7 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
         for start, end in zip([block.start, *cuts], [*cuts, block.end]):
             if start in ends:
                 flush()
+                asked = len(passages)
             part = block.text[start - block.start:end - block.start].strip()
             if not part:
                 continue
@@ -120,6 +125,7 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                     group and kamers(group[-1][2] - 1) and labels_answer(part)  # the label after the question
                     or kamers(start) and part.endswith("?")):  # a question short enough to look like a heading
                 flush()
+                asked = asked if start in ends else None  # "Vraag 3" on a line of its own opens the question
                 # A heading with nothing under it (a part's title over its first section's, a table's
                 # caption over its header row) heads what follows as well; one too long for that to fit
                 # is a passage of its own, so that no heading's words are lost to search. Not the masthead
@@ -141,6 +147,10 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
     flush()
     if bare:  # the paper ends with a heading
         passages.append(replace(bare, seq=len(passages)))
+    # An answer cut at the encoder's limit is searched in its passages and shown whole (search.py).
+    for seqs in answers.values():
+        for seq in seqs if len(seqs) > 1 else ():
+            passages[seq].answer_seqs = seqs
     body = list(passages)
     if asks and has_preamble(doc.meta.doc_type):
         for p in body:

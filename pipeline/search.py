@@ -104,6 +104,7 @@ class Hit:
     char_end: int
     snippet: str
     also: list[str] = field(default_factory=list)  # the same passage in other files of the same paper
+    passages: list[str] = field(default_factory=list)  # those `text` joins: an answer's, of which `passage_id` ranked
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -197,12 +198,17 @@ def vector_sql(vector: list[float], dim: int) -> str:
     return f"[{','.join(repr(float(x)) for x in vector)}]::FLOAT[{int(dim)}]"
 
 
+def _columns(con) -> set[str]:
+    """The passages table's columns: a database opened read-only keeps its schema's until an ingest migrates it."""
+    return {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE "
+                                      "database_name = current_database() AND table_name = 'passages'").fetchall()}
+
+
 def _semantic(con, vector: list[float], dim: int, filt: str, args: list, k: int) -> list[tuple[str, float]]:
     """A scan of the stored vectors, scoring a passage as the index does: by its vector or its best sentence.
     A database opened read-only before an ingest migrated it keeps them in the form of its schema (3: lists;
     2: none)."""
-    columns = {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE "
-                                         "database_name = current_database() AND table_name = 'passages'").fetchall()}
+    columns = _columns(con)
     sentences = ("p.sentence_vectors" if "sentence_vectors" in columns else
                  SENTENCE_LISTS if "sentence_embeddings" in columns else "NULL::BLOB")
     q = np.asarray(vector, dtype=np.float32)
@@ -355,8 +361,9 @@ def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", lim
             ranked = _fuse(lists, cfg["fusion"], cfg["rrf_k"], damped)
     seen = {pid for pid, _ in exact}
     ranked = [(pid, 1.0 + s) for pid, s in exact] + [(pid, s) for pid, s in ranked if pid not in seen]
-    ranked = ranked[:2 * limit]
-    return _fold(_hits(con, ranked, query, {pid: found.record(rows[pid]) for pid, _ in ranked if pid in rows}))[:limit]
+    ranked = ranked[:3 * limit]  # room for the passages of one answer, shown as one hit
+    records = {pid: found.record(rows[pid]) for pid, _ in ranked if pid in rows}
+    return _fold(_hits(con, ranked, query, records, found, rows))[:limit]
 
 
 def _stored(con, ids: list[str]) -> dict[str, dict]:
@@ -370,21 +377,46 @@ def _stored(con, ids: list[str]) -> dict[str, dict]:
                                        ids).fetchall()]
     if not found:
         return {}
-    columns = ", ".join(PASSAGE_FIELDS)
+    answer = "answer_seqs" if "answer_seqs" in _columns(con) else "NULL::INTEGER[] AS answer_seqs"  # schema 4, read-only
+    columns = ", ".join([*PASSAGE_FIELDS, answer])
     rows = con.execute(f"""
-        SELECT p.*, d.source_path, d.title, CAST(d.doc_date AS VARCHAR)
+        SELECT p.* EXCLUDE (answer_seqs), d.source_path, d.title, CAST(d.doc_date AS VARCHAR), p.answer_seqs
         FROM ({' UNION ALL '.join(f'SELECT {columns} FROM passages WHERE rowid = {int(r)}' for r in found)}) p
         JOIN documents d ON d.doc_id = p.doc_id""").fetchall()
     return {r[0]: dict(zip(RECORD_FIELDS, r)) for r in rows}
 
 
-def _hits(con, ranked: list[tuple[str, float]], query: str, records: dict[str, dict]) -> list[Hit]:
+def _parts(pid: str, record: dict) -> list[str]:
+    """The passages a hit on `pid` shows: an answer cut at the encoder's limit whole, else the passage."""
+    return [f"{record['doc_id']}:{seq}" for seq in record.get("answer_seqs") or ()] or [pid]
+
+
+def _seq(pid: str) -> int:
+    return int(pid.rpartition(":")[2])
+
+
+def _hits(con, ranked: list[tuple[str, float]], query: str, records: dict[str, dict],
+          found: SearchIndex | None = None, rows: dict[str, int] | None = None) -> list[Hit]:
+    """One hit per answer: a question and its answer are one passage unless the answer is too long for the
+    encoder, and then a reader still wants the answer whole, not two hits of its halves."""
     records = {**records, **_stored(con, [pid for pid, _ in ranked if pid not in records])}
-    out = []
+    shown: dict[str, tuple[str, float]] = {}  # by an answer's first passage: the passage of it ranked first
     for pid, score in ranked:
-        if (r := records.get(pid)) is None:  # an index a killed run left behind: the next ingest mends it
-            continue
-        out.append(Hit(r["doc_id"], r["source_path"], r["title"], r["doc_date"], r["page"], r["text"],
-                       round(float(score), 6), r["heading"], r["kind"], pid, r["char_start"], r["char_end"],
-                       _snippet(r["text"], query)))
+        if (r := records.get(pid)) is not None:  # None: an index a killed run left behind, the next ingest mends it
+            shown.setdefault(_parts(pid, r)[0], (pid, score))
+    wanted = {part: pid for pid, _ in shown.values() for part in _parts(pid, records[pid]) if part not in records}
+    rows = rows or {}
+    for part, pid in list(wanted.items()):
+        if pid in rows and (near := found.near(rows[pid], _seq(part) - _seq(pid), part)):
+            records[part] = near
+            del wanted[part]
+    records.update(_stored(con, list(wanted)))
+    out = []
+    for pid, score in shown.values():
+        r = records[pid]
+        whole = [records[part] for part in _parts(pid, r) if part in records]
+        out.append(Hit(r["doc_id"], r["source_path"], r["title"], r["doc_date"], whole[0]["page"],
+                       "\n\n".join(w["text"] for w in whole), round(float(score), 6), whole[0]["heading"], r["kind"],
+                       pid, whole[0]["char_start"], whole[-1]["char_end"], _snippet(r["text"], query),
+                       passages=[w["passage_id"] for w in whole]))
     return out

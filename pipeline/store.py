@@ -27,8 +27,9 @@ log = logging.getLogger("kamerstukken")
 
 # 1: kamerstukken 0.1 (no schema_version recorded); 2: commitments.deadline_basis, passages.glossary and
 # anchor_seq, the lexicon table; 3: passages.sentence_embeddings (SMALLINT[dim][]); 4: passages.sentence_vectors
-# (BLOB) in its place. SCHEMA's and ensure_passages' statements migrate an older database when it is opened to write.
-SCHEMA_VERSION = 4
+# (BLOB) in its place; 5: passages.answer_seqs. SCHEMA's and ensure_passages' statements migrate an older database
+# when it is opened to write.
+SCHEMA_VERSION = 5
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS documents (
@@ -209,7 +210,7 @@ def _check_ours(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
 
 PASSAGE_COLUMNS = """doc_id VARCHAR, seq INTEGER, passage_id VARCHAR, kind VARCHAR, footnote INTEGER, page INTEGER, heading VARCHAR,
     text VARCHAR, char_start INTEGER, char_end INTEGER, terms VARCHAR, text_hash VARCHAR, embedding FLOAT[{dim}], glossary VARCHAR, anchor_seq INTEGER,
-    sentence_vectors BLOB"""
+    sentence_vectors BLOB, answer_seqs INTEGER[]"""
 # Sentence vectors are stored as int16 (their values lie in [-1, 1]; cosine similarity does not see the scale),
 # one after another in a BLOB, little-endian. At a million synthetic passages, as lists of float arrays they took
 # 20 GB in DuckDB; as SMALLINT[dim][] 7.3 GB, and the index build spent 41 s of its 123 turning those lists into
@@ -253,7 +254,8 @@ def ensure_passages(con: duckdb.DuckDBPyConnection, model: str, dim: int, backen
             con.execute(f"ALTER TABLE passages ALTER sentence_embeddings SET DATA TYPE BLOB USING {SENTENCE_LISTS}")
             con.execute("ALTER TABLE passages RENAME sentence_embeddings TO sentence_vectors")
     for column in ("glossary VARCHAR", "anchor_seq INTEGER",  # databases of 0.1.0
-                   "sentence_vectors BLOB"):  # schema 4
+                   "sentence_vectors BLOB",  # schema 4
+                   "answer_seqs INTEGER[]"):  # schema 5
         con.execute(f"ALTER TABLE passages ADD COLUMN IF NOT EXISTS {column}")
     con.execute(VIEWS.read_text(encoding="utf-8"))
     con.execute("CREATE TABLE IF NOT EXISTS embedding_cache (text_hash VARCHAR, model VARCHAR, embedding FLOAT[], "
@@ -270,9 +272,9 @@ def replace_embeddings(con: duckdb.DuckDBPyConnection, model: str, dim: int, bac
         mark_stale(con)  # the search index beside the database holds the old model's vectors
         con.execute(f"CREATE TABLE passages_new ({PASSAGE_COLUMNS.format(dim=dim)})")
         rows = con.execute("SELECT doc_id, seq, passage_id, kind, footnote, page, heading, text, char_start, char_end, terms, "
-                           "glossary, anchor_seq FROM passages").fetchall()
-        _insert(con, "passages_new", [(*r[:-2], *vectors[(r[0], r[1])][:2], *r[-2:], sentence_blob(vectors[(r[0], r[1])][2]))
-                                      for r in rows])
+                           "glossary, anchor_seq, answer_seqs FROM passages").fetchall()
+        _insert(con, "passages_new", [(*r[:-3], *vectors[(r[0], r[1])][:2], *r[-3:-1], sentence_blob(vectors[(r[0], r[1])][2]),
+                                       r[-1]) for r in rows])
         con.execute("DROP TABLE passages")
         con.execute("ALTER TABLE passages_new RENAME TO passages")
         con.execute("INSERT OR REPLACE INTO settings VALUES ('embedding_model', ?)",
@@ -361,7 +363,8 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
              _passage_at(passages, c.start), c.start, c.end, c.deadline_basis) for i, c in enumerate(analysis.commitments)])
         _insert(con, "passages", [
             (doc.doc_id, p.seq, f"{doc.doc_id}:{p.seq}", p.kind, p.footnote, p.page, p.heading, p.text, p.start, p.end,
-             p.terms, p.text_hash, p.embedding, p.glossary, p.anchor_seq, sentence_blob(p.sentence_embeddings))
+             p.terms, p.text_hash, p.embedding, p.glossary, p.anchor_seq, sentence_blob(p.sentence_embeddings),
+             p.answer_seqs)
             for p in passages])
 
 

@@ -19,16 +19,16 @@ PAIRS = [("Hoeveel innamepunten voor drinkwater lagen vorige zomer langer dan ee
           "Ja. Ik informeer uw Kamer voor de zomer over de uitkomsten.")]
 
 
-def paper(shape: str) -> str:
+def paper(shape: str, pairs: list[tuple[str, str]] = PAIRS) -> str:
     if shape == "headings":  # a word processor's text: "Vraag 1" and "Antwoord 1" on lines of their own
-        body = "\n\n".join(f"Vraag {i}\n\n{q}\n\nAntwoord {i}\n\n{a}" for i, (q, a) in enumerate(PAIRS, 1))
+        body = "\n\n".join(f"Vraag {i}\n\n{q}\n\nAntwoord {i}\n\n{a}" for i, (q, a) in enumerate(pairs, 1))
     elif shape == "inline":  # officielebekendmakingen PDFs: the label opens the paragraph
-        body = "\n\n".join(f"Vraag {i} {q}\n\nAntwoord {i} {a}" for i, (q, a) in enumerate(PAIRS, 1))
+        body = "\n\n".join(f"Vraag {i} {q}\n\nAntwoord {i} {a}" for i, (q, a) in enumerate(pairs, 1))
     elif shape == "one-line":  # a converter that lost the paragraph breaks: one line per page
-        body = " ".join(f"Vraag {i} {q} Antwoord {i} {a}" for i, (q, a) in enumerate(PAIRS, 1))
+        body = " ".join(f"Vraag {i} {q} Antwoord {i} {a}" for i, (q, a) in enumerate(pairs, 1))
     else:  # the page's running footer glued to the answer's label: "Aanhangsel 2Antwoord 2"
         body = "\n\n".join(f"Vraag {i}\n\n{q}\n\n" + (f"Tweede Kamer, vergaderjaar 2024–2025, Aanhangsel {i}" if i > 1 else "")
-                           + f"Antwoord {i}\n\n{a}" for i, (q, a) in enumerate(PAIRS, 1))
+                           + f"Antwoord {i}\n\n{a}" for i, (q, a) in enumerate(pairs, 1))
     return f"{HEAD}\n\n{body}\n"
 
 
@@ -212,3 +212,26 @@ def test_only_answers_to_kamervragen_have_a_preamble(name, preamble):
     assert bool(front) == preamble, front
     if preamble:
         assert all("?" not in t for t in front) and "Vragen van het lid" in front[0], front
+
+
+LONG = ("Het zoutgehalte bij de inlaat wordt elk uur gemeten. Boven de grens sluit het waterschap de inlaat en "
+        "schakelt het over op de buffer. Die buffer volstaat voor ruim twee weken. Daarna wordt water aangevoerd "
+        "over de Kleinschalige Wateraanvoer. In droge zomers kan ook dat tekortschieten, en dan gaat de landbouw "
+        "als eerste op rantsoen. Drinkwater heeft altijd voorrang.")
+
+
+@pytest.mark.parametrize("shape", ["headings", "inline", "one-line", "glued-footer"])
+def test_an_answer_longer_than_a_passage_names_all_its_passages(tmp_path, shape):
+    """An answer cut at the encoder's limit keeps its passages together (`answer_seqs`, the question's first),
+    so that search shows it whole; an answer of one passage, the preamble and the footnotes name none."""
+    pairs = [PAIRS[0], (PAIRS[1][0], LONG), PAIRS[2]]
+    path = tmp_path / "aanhangsel.txt"
+    path.write_text(paper(shape, pairs), encoding="utf-8")
+    passages = make_passages(extract(path), lambda t: len(t.split()), 60, 512)
+    together = {tuple(p.answer_seqs) for p in passages if p.answer_seqs}
+    assert len(together) == 1, [(p.seq, p.answer_seqs, p.text) for p in passages]
+    seqs = together.pop()
+    assert len(seqs) > 1 and list(seqs) == list(range(seqs[0], seqs[-1] + 1))
+    whole = " ".join(passages[s].text for s in seqs)
+    assert whole.index(pairs[1][0]) < whole.index("Drinkwater heeft altijd voorrang.")  # question first, all of it
+    assert all(not p.answer_seqs for p in passages if p.seq not in seqs)

@@ -492,13 +492,52 @@ def test_a_database_of_schema_3_is_searched_as_it_is_and_migrated_when_written(t
 
 
 def test_a_database_written_before_sentence_vectors_answers_by_a_scan(tmp_path, corpus_db, embedder):
-    """Schema 2 had no sentence vectors and its index files are of an older format: until the next ingest
-    adds them, a read-only semantic search scans the passages' own vectors."""
+    """Schema 2 had no sentence vectors (nor answers' passages) and its index files are of an older format: until
+    the next ingest adds them, a read-only semantic search scans the passages' own vectors."""
     db = tmp_path / "old.duckdb"
     shutil.copy(corpus_db, db)
     con = store.connect(db)
     con.execute("ALTER TABLE passages DROP COLUMN sentence_vectors")
+    con.execute("ALTER TABLE passages DROP COLUMN answer_seqs")
     con.close()
     con = store.connect(db, read_only=True)
     hits = search(con, "tekort aan leraren in de grote steden", mode="semantic", limit=3, embedder=embedder)
     assert hits and "lerarentekort" in Path(hits[0].source_path).name
+
+
+ANSWERED = ("Aanhangsel van de Handelingen\n\nVragen van het lid Veenstra (CDA) aan de Minister van Infrastructuur en "
+            "Waterstaat over de verzilting van polders (ingezonden 3 maart 2025).\n\nAntwoord van Minister Dijkhuizen "
+            "(Infrastructuur en Waterstaat) (ontvangen 2 april 2025).\n\nVraag 1\n\nHoe vaak wordt het zoutgehalte bij "
+            "de inlaat gemeten?\n\nAntwoord 1\n\nHet zoutgehalte bij de inlaat wordt elk uur gemeten. Boven de grens "
+            "sluit het waterschap de inlaat en schakelt het over op de buffer. Die buffer volstaat voor ruim twee "
+            "weken.\n\nDaarna wordt water aangevoerd over de Kleinschalige Wateraanvoer. In droge zomers kan ook dat "
+            "tekortschieten, en dan gaat de landbouw als eerste op rantsoen. Drinkwater heeft altijd voorrang boven "
+            "de inlaat voor de landbouw.\n\nVraag 2\n\nWanneer is het onderzoek naar een extra inlaat klaar?\n\n"
+            "Antwoord 2\n\nHet onderzoek naar een extra inlaat bij Gouda is in de zomer klaar.\n")
+
+
+@pytest.mark.parametrize("path", ["index", "database"])
+def test_an_answer_cut_at_the_encoders_limit_is_one_hit_showing_it_whole(tmp_path, monkeypatch, path):
+    """A hit on the second half of a long answer shows the question and the whole answer, once, whether
+    the other half's record comes from the index or from the database."""
+    f = tmp_path / "aanhangsel.txt"
+    f.write_text(ANSWERED, encoding="utf-8")
+    db = tmp_path / "k.duckdb"
+    monkeypatch.setenv("KST_PASSAGE_TOKENS", "45")
+    run_batch([f], db, CountingEmbedder())
+    if path == "database":  # a passage of the answer changed since the index placed its rows
+        monkeypatch.setattr(S.SearchIndex, "near", lambda *args: None)
+    con = store.connect(db, read_only=True)
+    (seqs,) = {tuple(s) for (s,) in con.execute("SELECT answer_seqs FROM passages WHERE answer_seqs IS NOT NULL").fetchall()}
+    (later,) = con.execute("SELECT passage_id FROM passages WHERE text LIKE '%rantsoen%'").fetchone()
+    assert len(seqs) > 1 and int(later.rpartition(":")[2]) > seqs[0]
+    hits = search(con, "rantsoen", mode="keyword", limit=5)  # only in a later passage of the answer
+    doc_text = con.execute("SELECT text FROM documents").fetchone()[0]
+    first = hits[0]
+    assert first.passage_id == later and first.passages == [f"{first.doc_id}:{s}" for s in seqs]
+    assert "Hoe vaak wordt het zoutgehalte" in first.text and "altijd voorrang" in first.text
+    assert doc_text[first.char_start:first.char_end].startswith("Hoe vaak") and first.text.endswith("landbouw.")
+    assert "rantsoen" in first.snippet
+    inlaat = search(con, "inlaat", mode="keyword", limit=5)  # in both halves and in the next answer
+    assert sum("Hoe vaak wordt" in h.text for h in inlaat) == 1 and any("Gouda" in h.text for h in inlaat)
+    con.close()
