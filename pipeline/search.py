@@ -361,9 +361,8 @@ def search(con: duckdb.DuckDBPyConnection, query: str, mode: str = "hybrid", lim
             ranked = _fuse(lists, cfg["fusion"], cfg["rrf_k"], damped)
     seen = {pid for pid, _ in exact}
     ranked = [(pid, 1.0 + s) for pid, s in exact] + [(pid, s) for pid, s in ranked if pid not in seen]
-    ranked = ranked[:3 * limit]  # room for the passages of one answer, shown as one hit
-    records = {pid: found.record(rows[pid]) for pid, _ in ranked if pid in rows}
-    return _fold(_hits(con, ranked, query, records, found, rows))[:limit]
+    # twice the hits asked for, as copies of one passage in two files fold into one; an answer's passages fold too
+    return _fold(_hits(con, ranked[:3 * limit], query, 2 * limit, found, rows))[:limit]
 
 
 def _stored(con, ids: list[str]) -> dict[str, dict]:
@@ -395,17 +394,22 @@ def _seq(pid: str) -> int:
     return int(pid.rpartition(":")[2])
 
 
-def _hits(con, ranked: list[tuple[str, float]], query: str, records: dict[str, dict],
-          found: SearchIndex | None = None, rows: dict[str, int] | None = None) -> list[Hit]:
-    """One hit per answer: a question and its answer are one passage unless the answer is too long for the
-    encoder, and then a reader still wants the answer whole, not two hits of its halves."""
-    records = {**records, **_stored(con, [pid for pid, _ in ranked if pid not in records])}
+def _hits(con, ranked: list[tuple[str, float]], query: str, enough: int, found: SearchIndex | None = None,
+          rows: dict[str, int] | None = None) -> list[Hit]:
+    """Up to `enough` hits, one per answer: a question and its answer are one passage unless the answer is too
+    long for the encoder, and then a reader still wants the answer whole, not two hits of its halves. `rows`:
+    the index's rows of the passages ranked; the others are read from the database."""
+    rows = rows or {}
+    records = _stored(con, [pid for pid, _ in ranked if pid not in rows])
     shown: dict[str, tuple[str, float]] = {}  # by an answer's first passage: the passage of it ranked first
     for pid, score in ranked:
+        if len(shown) == enough:
+            break
+        if pid in rows:
+            records[pid] = found.record(rows[pid])
         if (r := records.get(pid)) is not None:  # None: an index a killed run left behind, the next ingest mends it
             shown.setdefault(_parts(pid, r)[0], (pid, score))
     wanted = {part: pid for pid, _ in shown.values() for part in _parts(pid, records[pid]) if part not in records}
-    rows = rows or {}
     for part, pid in list(wanted.items()):
         if pid in rows and (near := found.near(rows[pid], _seq(part) - _seq(pid), part)):
             records[part] = near
