@@ -151,6 +151,19 @@ def test_numbered_questions_on_one_line_each_open_a_turn():
         "3 Wat kost dat?"]
 
 
+@pytest.mark.parametrize("text, asked", [
+    # plain pdftotext sets a label on the line under the answer before, in one block with it
+    ("Dat is gemeld. Vraag 7, 8, 9 10 en 11 Wat gaat u doen? Kunt u dat toelichten? Antwoord 7, 8, 9, 10 en 11 "
+     "Wij treden op.", ["Vraag 7, 8, 9 10 en 11 Wat gaat u doen? Kunt u dat toelichten?"]),
+    ("Dat is gemeld. Vraag 3 en 4 Wat kost het? Antwoord 3 en 4 Niets.", ["Vraag 3 en 4 Wat kost het?"]),
+    ("Zie Vraag 7, die eerder is beantwoord. Vraag 8 Wat kost het? Antwoord 8 Niets.", ["Vraag 8 Wat kost het?"]),
+])
+def test_a_label_inside_a_block_opens_the_turn_of_one_question_or_several(text, asked):
+    from pipeline.model import Block
+    turns = kamer_turns([Block("paragraph", text, 1, 0, len(text))], "antwoord kamervragen")
+    assert [text[s:e].strip() for s, e in turns] == asked
+
+
 @pytest.mark.parametrize("text, sentences", [
     # sentences within a paragraph and across paragraphs and a line break, under the title and heading
     ("De gemalen draaien op volle kracht. Het waterschap meldt geen storingen.\n\nIn mei volgt een evaluatie "
