@@ -87,6 +87,7 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
     bare: Passage | None = None  # a heading with nothing under it yet, as its own passage would hold it
     group: list[tuple[str, int, int, int]] = []  # (text, start, end, page)
     asked: int | None = None  # the passage where the question being answered starts
+    unlabelled: str | None = None  # while a question's label ("Vraag 2") heads: the heading without it
     answers: dict[int, list[int]] = {}  # by the passage of its question: an answer's passages
 
     def flush() -> None:
@@ -117,6 +118,8 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
             if start in ends:
                 flush()
                 asked = len(passages)
+                if unlabelled is not None:  # one question's label heads no other ("Vraag 3" inline, as pdftotext sets it)
+                    heading, unlabelled = unlabelled, None
             part = block.text[start - block.start:end - block.start].strip()
             if not part:
                 continue
@@ -136,6 +139,7 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                 if bare and not over:
                     passages.append(replace(bare, seq=len(passages)))
                 heading = chained if over else part
+                unlabelled = over if start in ends else None
                 bare = Passage(0, block.page, over, part, start, start + len(part))
                 continue
             bare = None

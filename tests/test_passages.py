@@ -248,3 +248,14 @@ def test_an_answer_longer_than_a_passage_names_all_its_passages(tmp_path, shape)
     whole = " ".join(passages[s].text for s in seqs)
     assert whole.index(pairs[1][0]) < whole.index("Drinkwater heeft altijd voorrang.")  # question first, all of it
     assert all(not p.answer_seqs for p in passages if p.seq not in seqs)
+
+
+def test_a_questions_label_heads_no_other_question(tmp_path):
+    """Plain pdftotext sets one label on a line of its own ("Vraag 1", a heading) and the next inside the
+    answer's paragraph: the second question is not headed by the first one's label."""
+    path = tmp_path / "aanhangsel.txt"
+    (q1, a1), (q2, a2), _ = PAIRS
+    path.write_text(f"{HEAD}\n\nVraag 1\n\n{q1}\n\nAntwoord 1\n\n{a1}\nVraag 2 {q2}\nAntwoord 2 {a2}\n", encoding="utf-8")
+    passages = make_passages(extract(path), lambda t: len(t.split()), 384)
+    by_question = {q: p.heading for p in passages for q in (q1, q2) if q in p.text}
+    assert by_question == {q1: "Vraag 1", q2: ""}, [(p.heading, p.text[:40]) for p in passages]
