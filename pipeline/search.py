@@ -26,7 +26,7 @@ from .dutch import stop_words
 from .embed import Embedder
 from .model import SEARCH_MODES
 from .index import PASSAGE_FIELDS, RECORD_FIELDS, SearchIndex, best_sentences
-from .store import SENTENCE_LISTS, SENTENCE_TYPE, DatabaseError, embedding_model
+from .store import SENTENCE_LISTS, SENTENCE_TYPE, DatabaseError, embedding_model, passage_id
 
 MODES = SEARCH_MODES
 SCAN_BATCH = 10_000  # rows a scan without the index scores at a time
@@ -386,12 +386,9 @@ def _stored(con, ids: list[str]) -> dict[str, dict]:
 
 
 def _parts(pid: str, record: dict) -> list[str]:
-    """The passages a hit on `pid` shows: an answer cut at the encoder's limit whole, else the passage."""
-    return [f"{record['doc_id']}:{seq}" for seq in record.get("answer_seqs") or ()] or [pid]
-
-
-def _seq(pid: str) -> int:
-    return int(pid.rpartition(":")[2])
+    """The passages a hit on `pid` shows, in order: an answer cut at the encoder's limit whole (its passages
+    are consecutive), else the passage."""
+    return [passage_id(record["doc_id"], seq) for seq in record.get("answer_seqs") or ()] or [pid]
 
 
 def _hits(con, ranked: list[tuple[str, float]], query: str, enough: int, found: SearchIndex | None = None,
@@ -409,12 +406,18 @@ def _hits(con, ranked: list[tuple[str, float]], query: str, enough: int, found: 
             records[pid] = found.record(rows[pid])
         if (r := records.get(pid)) is not None:  # None: an index a killed run left behind, the next ingest mends it
             shown.setdefault(_parts(pid, r)[0], (pid, score))
-    wanted = {part: pid for pid, _ in shown.values() for part in _parts(pid, records[pid]) if part not in records}
-    for part, pid in list(wanted.items()):
-        if pid in rows and (near := found.near(rows[pid], _seq(part) - _seq(pid), part)):
-            records[part] = near
-            del wanted[part]
-    records.update(_stored(con, list(wanted)))
+    wanted = []  # parts whose records were not read: from the index rows beside the one ranked, else the database
+    for pid, _ in shown.values():
+        parts = _parts(pid, records[pid])
+        for part in parts:
+            if part in records:
+                continue
+            near = found.near(rows[pid], parts.index(part) - parts.index(pid), part) if pid in rows else None
+            if near:
+                records[part] = near
+            else:
+                wanted.append(part)
+    records.update(_stored(con, wanted))
     out = []
     for pid, score in shown.values():
         r = records[pid]

@@ -219,6 +219,11 @@ SENTENCE_SCALE = 32767
 SENTENCE_TYPE = np.dtype("<i2")
 
 
+def passage_id(doc_id: str, seq: int) -> str:
+    """`passages.passage_id`: the document's id and the passage's place in it."""
+    return f"{doc_id}:{seq}"
+
+
 def sentence_blob(vectors: list[list[float]] | None) -> bytes | None:
     """Sentence vectors as stored in `passages.sentence_vectors` (NULL: none)."""
     if not vectors:
@@ -362,7 +367,7 @@ def write_document(con: duckdb.DuckDBPyConnection, doc: Document, analysis: Anal
             (doc.doc_id, i, c.actor, c.kind, c.text, c.deadline_text, c.deadline, doc.page_at(c.start),
              _passage_at(passages, c.start), c.start, c.end, c.deadline_basis) for i, c in enumerate(analysis.commitments)])
         _insert(con, "passages", [
-            (doc.doc_id, p.seq, f"{doc.doc_id}:{p.seq}", p.kind, p.footnote, p.page, p.heading, p.text, p.start, p.end,
+            (doc.doc_id, p.seq, passage_id(doc.doc_id, p.seq), p.kind, p.footnote, p.page, p.heading, p.text, p.start, p.end,
              p.terms, p.text_hash, p.embedding, p.glossary, p.anchor_seq, sentence_blob(p.sentence_embeddings),
              p.answer_seqs)
             for p in passages])
