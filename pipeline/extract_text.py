@@ -253,6 +253,7 @@ MAX_NOTE_LINES = 8
 # reader still finds the page's notes after them, whose markers the body holds
 MAX_LOST = 5
 FOOT_LINES = 6  # a page's last lines, where a note's number set apart from its text stands
+FOOT_SCAN = 40  # lines up from a page's foot where its notes' texts, their numbers set apart, may open
 WEB = re.compile(r"(?:https?://|www\.)", re.I)
 BARE_NUMBER = re.compile(r"\s*\d{1,4}\s*")  # a line that is a number alone
 PAGE_OF_IN = re.compile(rf"(?:^|(?<=\s))(?=P)(?i:{PAGINA})\s+\d{{1,4}}\s+van\s+\d{{1,4}}(?!\d)")
@@ -406,9 +407,9 @@ def _pdf_text(text: str) -> TextLayout:
         if p == 0:
             letterhead, lines = split_letterhead(lines)
         before = page_bodies[-1] if page_bodies else []
-        parts = _take_notes(lines, notes, len(page_bodies), fed, before)
-        # numbers set after notes that were not read, at the foot of a page that names its number: no body
         named = any(q == p and PAGE_FOOT.search(pages[q][i]) for q, i in furn)
+        parts = _take_notes(lines, notes, len(page_bodies), fed, before, named)
+        # numbers set after notes that were not read, at the foot of a page that names its number: no body
         while named and parts[-1] and (not parts[-1][-1].strip() or parts[-1][-1].strip().isdigit()):
             if number := parts[-1].pop().strip():
                 furniture.append(("note_number", number, p + 1))
@@ -420,13 +421,19 @@ def _pdf_text(text: str) -> TextLayout:
 
 
 def _take_notes(lines: list[str], notes: list[RawFootnote], base: int, fed: bool,
-                before: list[str]) -> list[list[str]]:
+                before: list[str], named: bool) -> list[list[str]]:
     """Body lines of one page, the notes at its foot appended to `notes`. Without form feeds a
-    note zone can stand mid-"page" (pages joined by the converter): the body after it is a new page."""
+    note zone can stand mid-"page" (pages joined by the converter): the body after it is a new page.
+    On a page that names its number ("Pagina 15 van 32") a bare number is no page number."""
     out: list[list[str]] = []
     expected = notes[-1].number + 1 if notes else 1
+    page = 0 if named else base + 1
     # numbers set apart from their notes first: the texts under a run of them are no earlier note going on
-    apart = _stranded(lines, expected, fed, before, base + 1) or _numbers_first(lines, expected, before)
+    # then, where no zone opens at the next note, numbers and texts mixed at the foot (their numbers may start
+    # later: notes lost on a page before)
+    apart = (_stranded(lines, expected, fed, before, page) or _numbers_first(lines, expected, before)
+             or (not _find_zone(lines, expected, fed, before)
+                 and _foot_apart(lines, range(expected, expected + 1 + MAX_LOST * bool(notes)), before, page)))
     if apart:
         lines = apart[0]
     if notes and _left_open(notes[-1].text):
@@ -511,7 +518,7 @@ def _stranded(lines: list[str], expected: int, fed: bool, earlier: list[str], pa
             last = next((j for j in range(top - 1, -1, -1) if rest[j].strip()), None)
             if last is None or not _closes(rest[last], cited=True):
                 return None
-            first = next((j for j in range(last, -1, -1) if not rest[j].strip()[:1].islower()), None)
+            first = _note_top(rest, last)
             if not first:
                 return None
             groups.insert(0, (first, last))
@@ -521,6 +528,28 @@ def _stranded(lines: list[str], expected: int, fed: bool, earlier: list[str], pa
     found = [(n, "\n".join(ln.strip() for ln in rest[first:last + 1] if ln.strip()))
              for n, (first, last) in zip(numbers, groups)]
     return [*rest[:groups[0][0]], *rest[below:]], found
+
+
+def _note_top(lines: list[str], last: int) -> int | None:
+    """The first line of a note whose text ends at line `last`, going up: the nearest line not in lower case,
+    not past a line that ends a sentence (the body's). Where the body runs on into that line, a web address
+    under it opens the note ("… wordt in 2026" / "https://…")."""
+    for j in range(last, -1, -1):
+        text = lines[j].strip()
+        if j < last and re.search(r"[.!?]$", text):
+            return j + 1
+        if not text[:1].islower():
+            break
+    else:
+        return None
+    if j and _runs_on(lines[j - 1]):
+        return next((k for k in range(j + 1, last + 1) if WEB.match(lines[k].strip()) and _prose(lines[k - 1])), j)
+    return j
+
+
+def _prose(line: str) -> bool:
+    """A body line that no web address goes on from: words, no address, not introducing one ("…, zie:")."""
+    return " " in line.strip() and not WEB.search(line) and not line.rstrip().endswith(":")
 
 
 def _numbers_first(lines: list[str], expected: int, earlier: list[str]):
@@ -550,6 +579,63 @@ def _numbers_first(lines: list[str], expected: int, earlier: list[str]):
             return None
         return [*lines[:i], *lines[end:]], [(n, "\n".join(g)) for n, g in zip(numbers, groups)]
     return None
+
+
+def _foot_apart(lines: list[str], firsts: range, earlier: list[str], page: int):
+    """Notes whose numbers pdftotext set apart from their texts at the page foot in any order ("Barro = …" /
+    "12" / "Vereniging …" / "11"; "20" / "21" / "https://…" / "https://…" / "22" / "https://…"): (the page's
+    lines without them, [(number, text)]) or None. The texts keep their order and the numbers do not, so
+    the foot's k texts pair with its k numbers sorted, which run on from one of `firsts`. Where the foot
+    could open at two lines, or at none, it is not read: no guess."""
+    solid = [i for i, ln in enumerate(lines) if ln.strip()]
+    bare = {i for i in solid if re.fullmatch(r"\d{1,3}", lines[i].strip())}
+    reads = []
+    for t in range(len(solid) - 1, max(0, len(solid) - FOOT_SCAN), -1):
+        numbers = sorted(int(lines[i].strip()) for i in solid[t:] if i in bare)
+        if (solid[t - 1] in bare or not numbers or numbers[0] not in firsts or numbers == [page]
+                or numbers != list(range(numbers[0], numbers[0] + len(numbers)))
+                # the foot holds all of the page's bare numbers from the next note's on
+                or any(firsts.start <= int(lines[i].strip()) <= numbers[-1] for i in bare if i < solid[t])):
+            continue
+        texts = _foot_texts(lines, solid[t - 1:], bare)
+        if texts and len(texts) == len(numbers) and all(text.count("\n") < MAX_NOTE_LINES for text in texts):
+            reads.append((solid[t], list(zip(numbers, texts))))
+    if len(reads) != 1:
+        return None
+    top, found = reads[0]
+    if not all(_has_marker("\n".join([*earlier[-60:], *lines[:top]]), n) for n, _ in found):
+        return None
+    return lines[:top], found
+
+
+def _foot_texts(lines: list[str], solid: list[int], bare: set[int]) -> list[str] | None:
+    """The notes' texts among a foot's lines (`solid[1:]`, under the body line `solid[0]`), or None where
+    its first text does not open a note (`_opens_note`) but goes on from the body. Under a number only a web
+    address goes on ("…Raad%20van%" / "25" / "20State/…", as pdftotext -layout sets it)."""
+    texts: list[list[str]] = []
+    for prev, i in zip(solid, solid[1:]):
+        if i in bare:
+            continue
+        if _opens_note(lines, i, prev, bare):
+            texts.append([])
+        elif not texts or (prev in bare and _prose(texts[-1][-1])):
+            return None
+        texts[-1].append(lines[i].strip())
+    return ["\n".join(t) for t in texts]
+
+
+def _opens_note(lines: list[str], i: int, prev: int, bare: set[int]) -> bool:
+    """Line i opens a note whose number stands apart, `prev` the line with text above it: a web address not
+    introduced ("…, zie:"); else no line in lower case, but one under a gap, or one that opens surely under a
+    number, a line that ends a note or one that introduces it."""
+    text, above = lines[i].strip(), lines[prev].strip()
+    if WEB.match(text):
+        return not above.endswith(":")
+    if text[:1].islower():
+        return False
+    if prev < i - 1 and prev not in bare:
+        return True
+    return _opens_surely(text) and (prev in bare or above.endswith(":") or _closes(above, cited=True))
 
 
 def _find_zone(lines: list[str], expected: int, fed: bool, earlier: list[str], lower_ok: bool = True):
@@ -682,10 +768,11 @@ def _run_together(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def _left_open(note: str) -> bool:
-    """A note the page's foot cut off: its last line neither closes it (`_note_ended`) nor stops well short of
-    the line above it, as a wrapped note's last line does ("… | PKI" / "Consortium")."""
+    """A note the page's foot cut off: its last line neither closes it (`_closes`, a reference's number too:
+    "…, nr. 573" takes no "drs. …" signature from the next page) nor stops well short of the line above it,
+    as a wrapped note's last line does ("… | PKI" / "Consortium")."""
     lines = [ln.strip() for ln in note.split("\n") if ln.strip()]
-    return not _note_ended(note, 0) and not (len(lines) > 1 and len(lines[-1]) < 0.5 * len(lines[-2]))
+    return not _closes(lines[-1], cited=True) and not (len(lines) > 1 and len(lines[-1]) < 0.5 * len(lines[-2]))
 
 
 def _note_ended(note: str, width: int) -> bool:

@@ -7,6 +7,7 @@ the note text or not, markers glued, spaced or alone on a line, form feeds or no
 import pytest
 
 from pipeline.compounds import rejoin
+from pipeline.extract import extract
 from pipeline.extract_text import parse
 from pipeline.layout import HEADING, assemble
 
@@ -920,3 +921,63 @@ def test_a_note_opening_with_an_amount_after_a_skipped_number_and_that_number_be
         (1, "Post-Quantum Cryptography | CSRC (nist.gov)"), (2, "CWI draagt bij aan twee standaarden voor versleuteling"),
         (3, "10 miljoen euro toegekend voor onderzoek naar cybersecurity | NWO"),
         (4, "Conferentie over quantumveilige cryptografie, 7 en 8 november 2023, Amsterdam | PKI Consortium")]
+
+
+def test_note_numbers_mixed_with_their_texts_at_the_foot_pair_in_order_and_an_unsure_foot_is_named(tmp_path):
+    """Plain pdftotext sets note numbers apart from their texts at a page's foot in no fixed order, the texts
+    in theirs: the texts pair with the numbers sorted. A foot that could open at two lines (the body above
+    runs on into a note's first line) is not read, and its note is named; the later pages' notes are still
+    read. A bare "1" on a page that names its number elsewhere is a note's number, and under a number a web
+    address may go on (pdftotext -layout)."""
+    page1 = ["Geachte voorzitter,", "", "Het beheer van de duinen staat beschreven in het beheerplan1 dat de",
+             "provincie in het voorjaar heeft vastgesteld en dat de",
+             "https://www.voorbeeldprovincie.nl/documenten/beheerplan-duinen-2025", "1"]
+    page2 = ["De waterschappen stellen hun peilbesluiten op2 en nemen daarin de nieuwe ramingen3 mee. Het",
+             "Rijk ondersteunt hen daarbij met een handreiking.4", "",
+             "Kamerstukken II 2024/25, 27 625, nr. 688", "Kamerstukken II 2024/25, 35 325, nr. 9", "4",
+             "Waar in deze brief sprake is van peilbesluiten, worden ook de tijdelijke besluiten",
+             "van de waterschappen bedoeld.", "2", "3"]
+    page3 = ["Drinkwaterbedrijven en de industrie5 overleggen met de Vewin6 over het terugdringen van",
+             "Bkl = Besluit kwaliteit leefomgeving; Bal = Besluit activiteiten", "Leefomgeving", "6",
+             "Vereniging van drinkwaterbedrijven in Nederland", "5"]
+    page4 = ["het gebruik. Over de voortgang rapporteren wij jaarlijks aan de Kamer, zoals de wet7 voorschrijft.",
+             "", "https://wetten.voorbeeld.nl/regeling/BWBR0041313/2024-01-01%", "7", "", "20bijlage/1"]
+    (tmp_path / "brief.txt").write_text(_pages(page1, page2, page3, page4), encoding="utf-8")
+    doc = extract(tmp_path / "brief.txt")
+    assert [(n.number, " ".join(n.text.split())) for n in doc.footnotes] == [
+        (1, "https://www.voorbeeldprovincie.nl/documenten/beheerplan-duinen-2025"),
+        (2, "Kamerstukken II 2024/25, 27 625, nr. 688"), (3, "Kamerstukken II 2024/25, 35 325, nr. 9"),
+        (4, "Waar in deze brief sprake is van peilbesluiten, worden ook de tijdelijke besluiten van de "
+            "waterschappen bedoeld."),
+        (6, "Vereniging van drinkwaterbedrijven in Nederland"),
+        (7, "https://wetten.voorbeeld.nl/regeling/BWBR0041313/2024-01-01% 20bijlage/1")]
+    assert "Bkl = Besluit kwaliteit leefomgeving" in doc.text and doc.checks.numbering_gaps == [5]
+
+
+def test_a_note_ending_in_a_reference_takes_no_signature_on_the_next_page():
+    """A note whose last line is a reference ("…, nr. 640") is whole: the signature opening in lower case on
+    the next page ("drs. …") is the letter's, not the note's rest."""
+    page1 = ["Geachte voorzitter,", "", "De afspraken staan in de eerdere brief over de landbouw.1", "",
+             "1", "", "Kamerstukken II 2024/25, 27 625, nr. 640"]
+    page2 = ["Hoogachtend,", "", "DE STAATSSECRETARIS VAN INFRASTRUCTUUR EN WATERSTAAT,", "", "drs. A.B. de Vries"]
+    lay = parse(_pages(page1, page2))
+    assert [(n.number, n.text) for n in lay.notes] == [(1, "Kamerstukken II 2024/25, 27 625, nr. 640")]
+    assert "drs. A.B. de Vries" in lay.body
+
+
+def test_a_note_whose_number_stands_after_it_opens_under_the_bodys_last_sentence():
+    """pdftotext: a web address, its number after it at the page foot. Under a body sentence that ends, or
+    under a body line running on into the next ("… rond het" / "IJsselmeer. Het …"), the note is the web
+    address alone; before, the body lines above it went into the note."""
+    page1 = ["Geachte voorzitter,", "", "De provincies stellen een gebiedsprogramma op1 en het Rijk bewaakt de regels voor",
+             "het bouwen buiten de dijken rond het", "IJsselmeer. Het Besluit kwaliteit leefomgeving wordt in 2026",
+             "https://www.voorbeeld.nl/omgevingswet/evaluatie-buitendijks", "1"]
+    page2 = ["geëvalueerd. Het programma beschrijft de aanpak van diffuse bodemverontreiniging2 per gebied.",
+             "20. We herijken de aanpak van bestaande verontreiniging. Dit doen we om de risico's",
+             "te beperken; geheel saneren is vaak geen optie.",
+             "https://www.voorbeeld.nl/nieuws/2025/06/12/aanpak-bodemverontreiniging", "2"]
+    lay = parse(_pages(page1, page2))
+    assert [(n.number, n.text) for n in lay.notes] == [
+        (1, "https://www.voorbeeld.nl/omgevingswet/evaluatie-buitendijks"),
+        (2, "https://www.voorbeeld.nl/nieuws/2025/06/12/aanpak-bodemverontreiniging")]
+    assert "geheel saneren is vaak geen optie." in lay.body and "leefomgeving wordt in 2026" in lay.body
