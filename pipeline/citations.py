@@ -130,9 +130,10 @@ def _resolve(p: Pattern, m: re.Match) -> list[Citation]:
     if p.kind == "kamerstuk":
         dossier = _dossier(g["dossier"])
         add = _addition(g.get("addition"))
-        num = g["num"] and _ondernummer(g["num"])  # none after a rijkswet's number: the dossier
+        num = g.get("num") and _ondernummer(g["num"])  # none after a rijkswet's number: the dossier
         return [Citation(kamerstuk_id(dossier, add, num), "kamerstuk" if num else "dossier", dossier=dossier,
-                         addition=add, ondernummer=num, **common)]
+                         addition=add, ondernummer=num, vergaderjaar=_vergaderjaar(g.get("year")),
+                         chamber=_chamber(g.get("chamber")), **common)]
     # kamerstuk_list: a prefix, then one or more dossiers each with their numbers
     year, chamber = _vergaderjaar(g.get("year")), _chamber(g.get("chamber"))
     out = []

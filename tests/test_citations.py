@@ -56,6 +56,13 @@ CASES = [
     ("(31200 XI, nr. 65)", ["31200-XI-65"]),
     ("de motie Van Toorenburg-Dijsselbloem (31200 XI, nr. 65)", ["31200-XI-65"]),
     ("32 802, nr. 73", ["32802-73"]),
+    # older papers: a dossier of four digits glued to the session
+    ("(Kamerstukken II, Zitting 1961-1962-6587, nr. 4, blz. 12)", ["6587-4"]),
+    ("Kamerstukken II, zitting 1964-1965 - 7813, Nr. 2", ["7813-2"]),
+    ("Kamerstukken, Zitting 1959-1960-5721", ["5721"]),
+    # a dossier alone in brackets after its title (decision lists, agendas)
+    ("Wijziging van de Waterwet (36 418) - 36418-5", ["36418", "36418-5"]),
+    ("Jaarverslag Defensie 2024 (36 740-X)", ["36740-X"]),
     # zaak numbers
     ("Kst. 2024Z16781.", ["2024Z16781"]),
     ("2024Z04512", ["2024Z04512"]),
@@ -97,6 +104,9 @@ NOT_CITATIONS = [
     "nr. 12",
     "tussen de 10 000-12 000 euro per jaar",
     "(postcode 25 123-4 en verder)",
+    "het tekort (25 000) en de reserve (31 475 euro)",
+    "in de tabel (41 250)",
+    "Zitting 1958-1959",
 ]
 
 
@@ -115,6 +125,8 @@ def test_fields_are_kept_apart_from_the_id():
     assert (c.citation_id, c.dossier, c.addition, c.ondernummer, c.vergaderjaar, c.chamber) == \
         ("36200-XVI-87", "36200", "XVI", "87", "2024-2025", "II")
     assert c.raw == "Kamerstukken II 2024/25, 36 200 XVI, nr. 87"
+    old = find_citations("Kamerstukken II, Zitting 1961-1962-6587, nr. 4")[0]
+    assert (old.dossier, old.ondernummer, old.vergaderjaar, old.chamber) == ("6587", "4", "1961-1962", "II")
 
 
 def test_offsets_point_at_the_raw_text():
