@@ -277,7 +277,7 @@ MARKER_KINDS = ("glued", "spaced", "alone", "leading")
 # "review IZA9,") or set it after a year or a span of years ("18 oktober 2021 6 is", "15 februari 2022 5,",
 # "Stroomgebiedbeheerplannen 2022-2027 8,"). Dutch writes no
 # amount as five digits unbroken, so a year with digits glued on is taken; an acronym only when it stands alone elsewhere in the
-# paper ("IZA"), so that "COVID19" stays whole.
+# paper or its notes ("IZA"; "ABOARD11", whose note says "(ABOARD)"), so that "COVID19" stays whole.
 YEARS = r"(?<![\w-])(?:(?:19|20)\d\d[–-])?(?:19|20)\d\d"  # "2024", "2022-2027"
 WEAK_MARKERS = (YEARS + r"()({n})(?=[\s.,;:!?)\]]|$)",
                 r"(?<![\w-])([A-Z][A-Za-z]*[A-Z])({n})(?=[\s.,;:!?)\]]|$)",
@@ -293,8 +293,10 @@ def _weak_marker(page: str, text: str, n: int, start: int) -> re.Match | None:
     return None
 
 
-def _has_marker(text: str, n: int, kinds: tuple[str, ...] = MARKER_KINDS) -> bool:
-    return any(_marker(n, how).search(text) for how in kinds) or _weak_marker(text, text, n, 0) is not None
+def _has_marker(text: str, n: int, kinds: tuple[str, ...] = MARKER_KINDS, notes: str = "") -> bool:
+    """A marker of note n in `text`; an acronym it is glued to may stand alone in the page's `notes` too
+    ("ABOARD11" / "11 … (ABOARD), zie …": the note spells the acronym out)."""
+    return any(_marker(n, how).search(text) for how in kinds) or _weak_marker(text, f"{text}\n{notes}", n, 0) is not None
 
 
 def _opens_surely(text: str) -> bool:
@@ -523,7 +525,8 @@ def _stranded(lines: list[str], expected: int, fed: bool, earlier: list[str], pa
                 return None
             groups.insert(0, (first, last))
             top = first
-    if not all(_has_marker("\n".join([*earlier[-60:], *rest[:first]]), n) for n, (first, _) in zip(numbers, groups)):
+    if not all(_has_marker("\n".join([*earlier[-60:], *rest[:first]]), n, notes="\n".join(lines))
+               for n, (first, _) in zip(numbers, groups)):
         return None
     found = [(n, "\n".join(ln.strip() for ln in rest[first:last + 1] if ln.strip()))
              for n, (first, last) in zip(numbers, groups)]
@@ -575,7 +578,8 @@ def _numbers_first(lines: list[str], expected: int, earlier: list[str]):
         if len(groups) < len(run) == sum(map(len, groups)):  # one line each, none ending a sentence
             groups = [[ln] for g in groups for ln in g]
         numbers = range(expected, expected + len(run))
-        if len(groups) != len(run) or not all(_has_marker("\n".join([*earlier[-60:], *lines[:i]]), n) for n in numbers):
+        if len(groups) != len(run) or not all(_has_marker("\n".join([*earlier[-60:], *lines[:i]]), n, notes="\n".join(lines))
+                                              for n in numbers):
             return None
         return [*lines[:i], *lines[end:]], [(n, "\n".join(g)) for n, g in zip(numbers, groups)]
     return None
@@ -603,7 +607,7 @@ def _foot_apart(lines: list[str], firsts: range, earlier: list[str], page: int):
     if len(reads) != 1:
         return None
     top, found = reads[0]
-    if not all(_has_marker("\n".join([*earlier[-60:], *lines[:top]]), n) for n, _ in found):
+    if not all(_has_marker("\n".join([*earlier[-60:], *lines[:top]]), n, notes="\n".join(lines)) for n, _ in found):
         return None
     return lines[:top], found
 
@@ -683,7 +687,7 @@ def _runs_on(line: str) -> bool:
 
 
 def _zone_at(lines: list[str], start: int, expected: int, fed: bool, earlier: list[str]):
-    if not _has_marker("\n".join([*earlier[-60:], *lines[:start]]), expected):
+    if not _has_marker("\n".join([*earlier[-60:], *lines[:start]]), expected, notes="\n".join(lines[start:])):
         return None
     # Notes run to the page foot; where that makes one read like paragraphs, they stand between
     # paragraphs instead and end where they end. A number on a line of its own may be a marker set
@@ -787,6 +791,7 @@ def _mark_markers(body: str, notes: list[RawFootnote]) -> str:
     order after the previous marker: a glued digit, else the first spaced digit, digit alone or digit opening
     a line, never the number of a label line."""
     pages = body.split("\f")
+    spelled = "\n".join([body, *(note.text for note in notes)])  # where an acronym a marker is glued to stands alone
     pos = {}  # page index -> offset after the last marker placed there
     for note in notes:
         for p in (note.page - 1, note.page - 2):
@@ -795,7 +800,7 @@ def _mark_markers(body: str, notes: list[RawFootnote]) -> str:
             found = [_first_marker(pages[p], note.number, how, pos.get(p, 0)) for how in MARKER_KINDS]
             # a glued digit wins; of the weaker kinds the first ("?" / "1" / "Antwoord 1" before "bijlage 1")
             found = found[0] or min((m for m in found[1:] if m), key=lambda m: m.start(), default=None) \
-                or _weak_marker(pages[p], body, note.number, pos.get(p, 0))
+                or _weak_marker(pages[p], spelled, note.number, pos.get(p, 0))
             if found:
                 s, e = found.start(), found.end()
                 pages[p] = pages[p][:s] + mark(note.number) + pages[p][e:]

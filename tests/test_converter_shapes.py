@@ -981,3 +981,16 @@ def test_a_note_whose_number_stands_after_it_opens_under_the_bodys_last_sentence
         (1, "https://www.voorbeeld.nl/omgevingswet/evaluatie-buitendijks"),
         (2, "https://www.voorbeeld.nl/nieuws/2025/06/12/aanpak-bodemverontreiniging")]
     assert "geheel saneren is vaak geen optie." in lay.body and "leefomgeving wordt in 2026" in lay.body
+
+
+def test_a_marker_glued_to_an_acronym_that_its_note_spells_out():
+    """pdftotext: "(zoals DEMNET1" / ")": a marker glued to an acronym the body writes nowhere else, which could
+    be part of a name ("COVID19"); the note that spells the acronym out ("… (DEMNET), zie …") makes it a marker."""
+    page = ["Geachte voorzitter,", "", "De aandacht voor dementie leidde tot mooie initiatieven (zoals DEMNET1",
+            ") die de zorg thuis verbeteren. Die lijn zetten wij door.", "1",
+            "Dementienetwerk Noord. Zorg dichtbij voor mensen met dementie (DEMNET), zie",
+            "https://www.voorbeeld.nl/projecten/demnet."]
+    lay = parse(_pages(page))
+    body, _, notes = assemble(lay.body, lay.notes)
+    assert [n.number for n in notes] == [1] and notes[0].anchor is not None
+    assert notes[0].text.startswith("Dementienetwerk Noord.") and "DEMNET1" not in body
