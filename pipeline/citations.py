@@ -130,7 +130,7 @@ def _resolve(p: Pattern, m: re.Match) -> list[Citation]:
     if p.kind == "kamerstuk":
         dossier = _dossier(g["dossier"])
         add = _addition(g.get("addition"))
-        num = g.get("num") and _ondernummer(g["num"])  # none after a rijkswet's number: the dossier
+        num = g.get("num") and _ondernummer(g["num"])  # none: the dossier alone (a rijkswet's, one in brackets)
         return [Citation(kamerstuk_id(dossier, add, num), "kamerstuk" if num else "dossier", dossier=dossier,
                          addition=add, ondernummer=num, vergaderjaar=_vergaderjaar(g.get("year")),
                          chamber=_chamber(g.get("chamber")), **common)]
