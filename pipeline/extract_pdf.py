@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .errors import IngestError
 from .dutch import ends_open
-from .layout import HEADING, ITEM, PAGE_NUMBER, RawFootnote, furniture_lines, mark, note_text
+from .layout import BULLET, HEADING, ITEM, PAGE_NUMBER, RawFootnote, furniture_lines, mark, note_text
 from .model import CID, UNMAPPED
 
 GUTTER = 12  # points of empty width between two columns
@@ -340,10 +340,11 @@ def _page_body(lines: list[Line], body_size: float, letterhead: list[str]) -> st
             short_end = short and re.search(r"[.!?:]$", prev.text)
             # "3. Agendapunt: Wijziging van de Kieswet … houdende invoering van" / "het stemmen met een stempas"
             # (bold): a title wrapped onto a line of another weight is one paragraph, and no heading
-            # a bold heading nearly as long as the body's lines, over a paragraph set right under it
+            # a bold heading nearly as long as the body's lines, over a paragraph set right under it; a line in
+            # lower case goes on the one above unless it opens with a label ("a) Bevoegdheid" under "4. …")
             heads = prev.bold and not ln.bold and ln.text[:1].isupper() and not ends_open(prev.text)
             goes_on = gap <= 1.3 * pitch and prev.column == ln.column and not heads and (
-                ln.text[:1].islower() or re.match(r"-\w", ln.text) or ends_open(prev.text)
+                (ln.text[:1].islower() and not BULLET.match(ln.text)) or re.match(r"-\w", ln.text) or ends_open(prev.text)
                 or not (short or re.search(r"[.!?:;]$", prev.text)))
             out.append("\n" if goes_on else "\n\n" if gap > 1.3 * pitch or short_end or prev.bold != ln.bold
                        or prev.column != ln.column or ITEM.match(ln.text) else "\n")

@@ -268,6 +268,27 @@ def test_pdf_bold_heading_as_long_as_the_body_lines_ends_at_the_paragraph_under_
     assert [(b.kind, b.text.split()[-1]) for b in doc.blocks][:2] == [("heading", "(LPOG)"), ("paragraph", "versterkt.")]
 
 
+def test_pdf_a_label_in_lower_case_under_a_bold_heading_opens_its_own_block(tmp_path):
+    """A BNC-fiche: "4. Beoordeling …" in bold, "a) Bevoegdheid" in italic right under it, then its text. A line
+    in lower case goes on the line above, but not one that opens with a label: the heading stays a heading
+    and the lettered part is a block of its own (before, all of it was one heading of 400 characters)."""
+    from fpdf import FPDF
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.text(25, 40, "4. Beoordeling bevoegdheid en subsidiariteit")
+    pdf.set_font("Helvetica", "I", 10)
+    pdf.text(25, 45.5, "a) Bevoegdheid")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.set_xy(25, 47.5)
+    pdf.multi_cell(150, 5, "Het kabinet beoordeelt de bevoegdheid van de Unie voor dit voorstel als positief. " * 3)
+    path = tmp_path / "fiche.pdf"
+    pdf.output(str(path))
+    doc = extract(path)
+    assert [(b.kind, b.text[:20]) for b in doc.blocks][:2] == [
+        ("heading", "4. Beoordeling bevoe"), ("list_item", "a) Bevoegdheid Het k")]
+
+
 def test_pdf_table_in_small_print_above_the_notes_stays_in_the_body(tmp_path):
     """Answers to Kamervragen set a table in the notes' size below an answer, the page's note far below it:
     the table is body, not the rest of the note on the page before."""
