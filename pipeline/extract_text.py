@@ -863,6 +863,9 @@ def _no_marker(page: str, m: re.Match) -> bool:
                 and re.match(r"[ \t]+[a-zà-ÿ]", page[m.end():m.end() + 3]))
 
 
+SECTION_LABEL = re.compile(r"\s*(\d{1,2}[.)]|[a-z]\))[ \t]+(?=[A-Z])")  # "4. Beoordeling …", "b) Subsidiariteit"
+
+
 def _paragraphs(lines: list[str]) -> str:
     """Lines of a page to paragraphs: a short line that ends a sentence ends its paragraph, and a
     short line that ends none is a heading of its own."""
@@ -880,16 +883,32 @@ def _paragraphs(lines: list[str]) -> str:
         return bool(role and not lines[i].rstrip().endswith(",")) or bool(
             i and SIGNER.match(lines[i - 1]) and lines[i - 1].rstrip().endswith(",") and not SIGNER.match(lines[i]))
 
+    def label(i: int) -> str | None:  # "4." / "b)" opening line i: its kind, a number or a letter
+        m = 0 <= i < len(lines) and SECTION_LABEL.match(lines[i])
+        return ("number" if m.group(1)[0].isdigit() else "letter") if m else None
+
+    def section(i: int) -> bool:
+        """A numbered part's title, which only a PDF sets in bold ("4. Beoordeling bevoegdheid, …" / "a)
+        Bevoegdheid" / "Het oordeel van het kabinet …", a BNC-fiche), not a list's item: no line beside it opens
+        with a number, and under it stands a lettered part or a paragraph's full first line (a short line
+        under it is the item's sentence going on). Its lettered parts stay items, as the PDF reader reads
+        them: not every one's title is short enough to tell it from its text."""
+        if label(i) != "number" or i + 1 == len(lines) or "number" in (label(i - 1), label(i + 1)):
+            return False
+        nxt = lines[i + 1].strip()
+        return heading_like(SECTION_LABEL.sub("", lines[i], count=1)) and (
+            label(i + 1) is not None or (nxt[:1].isupper() and len(nxt) >= 0.8 * width))
+
     out: list[str] = []
     for i, ln in enumerate(lines):
-        out.append(ln.strip())
+        out.append(HEADING + ln.strip() if section(i) else ln.strip())
         if i + 1 == len(lines):
             break
         nxt = lines[i + 1].strip()
         short = len(ln.strip()) < 0.8 * width
         ends = re.search(r"[.!?:]$", ln.strip())
-        heading = heading_like(ln) and nxt[:1].isupper()
+        heading = (heading_like(ln) and nxt[:1].isupper()) or section(i)
         out.append("\n\n" if (short and ends) or heading or not ln.strip() or (ends and heading_like(nxt))
-                   or SALUTATION.match(ln) or signed(i) or ITEM.match(nxt)
+                   or SALUTATION.match(ln) or signed(i) or ITEM.match(nxt) or section(i + 1)
                    else "\n")
     return "".join(out)

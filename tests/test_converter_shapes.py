@@ -994,3 +994,24 @@ def test_a_marker_glued_to_an_acronym_that_its_note_spells_out():
     body, _, notes = assemble(lay.body, lay.notes)
     assert [n.number for n in notes] == [1] and notes[0].anchor is not None
     assert notes[0].text.startswith("Dementienetwerk Noord.") and "DEMNET1" not in body
+
+
+def test_a_numbered_parts_title_heads_its_text_in_every_text_reading():
+    """A BNC-fiche as pdftotext writes it: "4. Beoordeling …" is a title, which only the PDF sets in bold: a
+    lettered part or a paragraph's full first line stands under it. The lettered parts are items with their
+    text, as the PDF reader reads them; a list's items ("1. …" over "2. …"), or a numbered sentence going on
+    in a short line, stay items."""
+    lines = ["Het Europees Parlement heeft zich nog niet uitgesproken over het voorstel van de Commissie voor",
+             "de nieuwe betaalregels.", "4. Beoordeling bevoegdheid, subsidiariteit en proportionaliteit",
+             "a) Bevoegdheid",
+             "Het oordeel van het kabinet ten aanzien van de bevoegdheid is positief. Het voorstel is gebaseerd",
+             "op artikel 114 van het Verdrag.", "b) Subsidiariteit",
+             "Het oordeel van het kabinet over de subsidiariteit van het voorstel is positief. Dit voorstel ziet",
+             "op betalingen binnen de Unie.", "De Commissie noemt drie stappen:", "1. Ontvangen binnen zes maanden;",
+             "2. Verzenden binnen twaalf maanden.", "5. We voeren de maatregelen uit van de richtlijn (KRW)",
+             "Stroomgebiedbeheerplannen 2022-2027 uiterlijk in 2027, zoals afgesproken met de regio."]
+    body, blocks, _ = assemble(parse(_pages(lines)).body, [])
+    kinds = [(b.kind, b.text.split()[0]) for b in blocks]
+    assert ("heading", "4.") in kinds and ("list_item", "a)") in kinds and ("list_item", "b)") in kinds
+    assert ("list_item", "1.") in kinds and ("list_item", "5.") in kinds
+    assert not any(kind == "heading" and word in ("1.", "2.", "5.") for kind, word in kinds)
