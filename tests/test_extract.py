@@ -251,20 +251,30 @@ def test_pdf_colofon_column_beside_the_body(tmp_path, column_x):
     assert {f.text for f in doc.furniture if f.kind == "colofon"} >= {"Datum", "Kenmerk", "Pagina 2 van 2"}
 
 
-def test_pdf_bold_heading_as_long_as_the_body_lines_ends_at_the_paragraph_under_it(tmp_path):
+def _lines_over_a_paragraph(tmp_path, lines: list[tuple[str, float, str]], y: float, paragraph: str):
+    """A PDF of lines (style, top, text) set one by one, then a paragraph of roman text from `y`."""
     from fpdf import FPDF
     pdf = FPDF(format="A4", unit="mm")
     pdf.add_page()
-    heading = "Het Landelijk Programma Oeverversterking Grote Rivieren 2025-2032 (LPOG)"
-    pdf.set_font("Helvetica", "B", 10)
-    assert pdf.get_string_width(heading) > 0.85 * 150  # no short line: only its weight ends it
-    pdf.text(25, 40, heading)
+    for style, top, text in lines:
+        pdf.set_font("Helvetica", style, 10)
+        pdf.text(25, top, text)
     pdf.set_font("Helvetica", "", 10)
-    pdf.set_xy(25, 42)
-    pdf.multi_cell(150, 5, "In het programma staan de oevers die voor 2032 worden versterkt. " * 4)
+    pdf.set_xy(25, y)
+    pdf.multi_cell(150, 5, paragraph)
     path = tmp_path / "kop.pdf"
     pdf.output(str(path))
-    doc = extract(path)
+    return extract(path)
+
+
+def test_pdf_bold_heading_as_long_as_the_body_lines_ends_at_the_paragraph_under_it(tmp_path):
+    from fpdf import FPDF
+    heading = "Het Landelijk Programma Oeverversterking Grote Rivieren 2025-2032 (LPOG)"
+    probe = FPDF(format="A4", unit="mm")
+    probe.set_font("Helvetica", "B", 10)
+    assert probe.get_string_width(heading) > 0.85 * 150  # no short line: only its weight ends it
+    doc = _lines_over_a_paragraph(tmp_path, [("B", 40, heading)], 42,
+                                  "In het programma staan de oevers die voor 2032 worden versterkt. " * 4)
     assert [(b.kind, b.text.split()[-1]) for b in doc.blocks][:2] == [("heading", "(LPOG)"), ("paragraph", "versterkt.")]
 
 
@@ -272,19 +282,9 @@ def test_pdf_a_label_in_lower_case_under_a_bold_heading_opens_its_own_block(tmp_
     """A BNC-fiche: "4. Beoordeling …" in bold, "a) Bevoegdheid" in italic right under it, then its text. A line
     in lower case goes on the line above, but not one that opens with a label: the heading stays a heading
     and the lettered part is a block of its own (before, all of it was one heading of 400 characters)."""
-    from fpdf import FPDF
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.text(25, 40, "4. Beoordeling bevoegdheid en subsidiariteit")
-    pdf.set_font("Helvetica", "I", 10)
-    pdf.text(25, 45.5, "a) Bevoegdheid")
-    pdf.set_font("Helvetica", "", 10)
-    pdf.set_xy(25, 47.5)
-    pdf.multi_cell(150, 5, "Het kabinet beoordeelt de bevoegdheid van de Unie voor dit voorstel als positief. " * 3)
-    path = tmp_path / "fiche.pdf"
-    pdf.output(str(path))
-    doc = extract(path)
+    doc = _lines_over_a_paragraph(tmp_path, [("B", 40, "4. Beoordeling bevoegdheid en subsidiariteit"),
+                                             ("I", 45.5, "a) Bevoegdheid")], 47.5,
+                                  "Het kabinet beoordeelt de bevoegdheid van de Unie voor dit voorstel als positief. " * 3)
     assert [(b.kind, b.text[:20]) for b in doc.blocks][:2] == [
         ("heading", "4. Beoordeling bevoe"), ("list_item", "a) Bevoegdheid Het k")]
 
