@@ -525,7 +525,8 @@ def _stranded(lines: list[str], expected: int, fed: bool, earlier: list[str], pa
                 return None
             groups.insert(0, (first, last))
             top = first
-    if not all(_has_marker("\n".join([*earlier[-60:], *rest[:first]]), n, notes="\n".join(lines))
+    page_text = "\n".join(lines)
+    if not all(_has_marker("\n".join([*earlier[-60:], *rest[:first]]), n, notes=page_text)
                for n, (first, _) in zip(numbers, groups)):
         return None
     found = [(n, "\n".join(ln.strip() for ln in rest[first:last + 1] if ln.strip()))
@@ -578,8 +579,8 @@ def _numbers_first(lines: list[str], expected: int, earlier: list[str]):
         if len(groups) < len(run) == sum(map(len, groups)):  # one line each, none ending a sentence
             groups = [[ln] for g in groups for ln in g]
         numbers = range(expected, expected + len(run))
-        if len(groups) != len(run) or not all(_has_marker("\n".join([*earlier[-60:], *lines[:i]]), n, notes="\n".join(lines))
-                                              for n in numbers):
+        above, page_text = "\n".join([*earlier[-60:], *lines[:i]]), "\n".join(lines)
+        if len(groups) != len(run) or not all(_has_marker(above, n, notes=page_text) for n in numbers):
             return None
         return [*lines[:i], *lines[end:]], [(n, "\n".join(g)) for n, g in zip(numbers, groups)]
     return None
@@ -607,7 +608,8 @@ def _foot_apart(lines: list[str], firsts: range, earlier: list[str], page: int):
     if len(reads) != 1:
         return None
     top, found = reads[0]
-    if not all(_has_marker("\n".join([*earlier[-60:], *lines[:top]]), n, notes="\n".join(lines)) for n, _ in found):
+    above, page_text = "\n".join([*earlier[-60:], *lines[:top]]), "\n".join(lines)
+    if not all(_has_marker(above, n, notes=page_text) for n, _ in found):
         return None
     return lines[:top], found
 
