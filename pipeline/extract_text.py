@@ -873,7 +873,7 @@ def _paragraphs(lines: list[str]) -> str:
     short line that ends none is a heading of its own."""
     if not lines:
         return ""
-    width = max(len(ln) for ln in lines)
+    width = max(len(ln.strip()) for ln in lines)  # as the lines are measured: pdftotext -layout indents them all
 
     def heading_like(ln: str) -> bool:
         ln = ln.strip()

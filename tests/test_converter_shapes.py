@@ -286,6 +286,22 @@ def test_a_short_question_under_its_label_is_no_heading():
     assert kinds["Vraag 3"] == kinds["Antwoord 3"] == kinds["Wat gaan we doen"] == "heading"
 
 
+@pytest.mark.parametrize("indent", [0, 25])
+def test_full_lines_ending_in_a_name_are_no_headings_in_an_indented_layout(indent):
+    """pdftotext -layout sets a printed Kamerstuk's text 25 spaces in: a line is full or short as its text
+    is long, not its margin."""
+    answer = ["De bevoorrading wordt jaarlijks gevolgd in de landelijke Rapportage",
+              "Voorraden van het Centraal Bureau en in de Europese Verkenning Energie",
+              "Aanbod van alle nationale beheerders samen, tot tien jaar vooruit, en waar",
+              "nodig grijpt het kabinet in. Ik deel de stelling daarom niet."]
+    lines = ["Vraag 2", "Hoe kijkt u aan tegen het oordeel van de sector dat de bevoorrading een", "blinde vlek is?",
+             "", "Antwoord 2", *answer]
+    lay = parse("\n".join(" " * indent + ln for ln in lines))
+    _, blocks, _ = assemble(lay.body, lay.notes)
+    assert [b.text for b in blocks if b.kind == "heading"] == ["Vraag 2", "Antwoord 2"]
+    assert " ".join(answer) in [b.text for b in blocks]
+
+
 # A one-page motion of our own as poppler writes a printed Kamerstuk: the masthead, the text, the signers,
 # then the printer's colophon and the page foot that names the motion.
 MOTION = ["Tweede Kamer der Staten-Generaal", "Vergaderjaar 2024–2025", "", "27 625 Waterbeleid", "", "Nr. 731",
