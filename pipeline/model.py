@@ -38,8 +38,9 @@ UNMAPPED = "\ufffd"  # a glyph the converter could not map to a character: the c
 # how pdfminer.six and pdfplumber write a glyph its font maps to no character (a symbol font's bullet)
 CID = re.compile(r"\(cid:\d+\)")
 SEARCH_MODES = ("hybrid", "keyword", "semantic")
-# how hybrid search joins its keyword and semantic rankings: by min-max normalised scores or by reciprocal ranks
-FUSIONS = ("scores", "ranks")
+# how hybrid search joins its keyword and semantic rankings: by their scores set on a scale of the list's mean
+# and spread, by min-max normalised scores, or by reciprocal ranks
+FUSIONS = ("spread", "scores", "ranks")
 
 
 class Disposition(StrEnum):

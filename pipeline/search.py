@@ -232,14 +232,21 @@ def _semantic(con, vector: list[float], dim: int, filt: str, args: list, k: int)
 
 
 def _shares(ranked: list[tuple[str, float]], fusion: str, rrf_k: int) -> list[tuple[str, float]]:
-    """What each passage of one ranking brings to the fusion: its score min-max normalised over the ranking
-    (`scores`), or its reciprocal rank (`ranks`)."""
+    """What each passage of one ranking brings to the fusion: its score on the scale from three spreads below
+    the ranking's mean (0) to three above (1), as Qdrant's distribution-based score fusion sets it (`spread`);
+    its score min-max normalised over the ranking (`scores`); or its reciprocal rank (`ranks`). Min-max
+    sets a list's scale by two passages, its first and its last; the spread by all of them."""
     if fusion == "ranks":
         return [(pid, 1.0 / (rrf_k + rank)) for rank, (pid, _) in enumerate(ranked, start=1)]
     if not ranked:
         return []
-    low, high = min(s for _, s in ranked), max(s for _, s in ranked)
-    return [(pid, (s - low) / (high - low) if high > low else 1.0) for pid, s in ranked]
+    scores = np.array([s for _, s in ranked], dtype=np.float64)
+    if fusion == "spread":  # scores all alike sit at the mean, the scale's middle (a lone match: half its weight)
+        low, high, alike = scores.mean() - 3 * scores.std(), scores.mean() + 3 * scores.std(), 0.5
+    else:
+        low, high, alike = scores.min(), scores.max(), 1.0
+    shares = (scores - low) / (high - low) if high > low else np.full_like(scores, alike)
+    return list(zip((pid for pid, _ in ranked), shares.tolist()))
 
 
 def _fuse(lists: list[tuple[float, list[tuple[str, float]]]], fusion: str, rrf_k: int,

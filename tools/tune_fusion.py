@@ -22,7 +22,7 @@ from pipeline.embed import Embedder
 from pipeline.index import SearchIndex
 from pipeline.store import connect
 
-GRID = {"fusion": ["scores", "ranks"], "rrf_k": [1, 5, 10, 15, 20, 60], "keyword_weight": [1.0],
+GRID = {"fusion": ["spread", "scores", "ranks"], "rrf_k": [1, 5, 10, 15, 20, 60], "keyword_weight": [1.0],
         "semantic_weight": [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0], "footnote_weight": [0.25, 0.5, 1.0],
         "preamble_weight": [0.25, 0.5, 1.0]}
 
