@@ -55,6 +55,12 @@ def title_rules() -> tuple[dict[str, list[re.Pattern]], list[re.Pattern]]:
     return per_kind, [re.compile(p, re.I) for p in doctypes()["title"]["not"]]
 
 
+@lru_cache(maxsize=None)
+def item_openings(kind: str) -> list[re.Pattern]:
+    """How a paragraph that starts an item of a paper of this kind opens (a decision list's agenda item)."""
+    return [re.compile(p, re.I) for k in doctypes()["kind"] if k["name"] == kind for p in k.get("items", [])]
+
+
 def document_kind(opening: str, text: str) -> str:
     """The first kind of models/doctypes.toml named in the opening of the paper (or anywhere in it)."""
     for name, at_start, anywhere in kinds():

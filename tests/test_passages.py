@@ -259,3 +259,39 @@ def test_a_questions_label_heads_no_other_question(tmp_path):
     passages = make_passages(extract(path), lambda t: len(t.split()), 384)
     by_question = {q: p.heading for p in passages for q in (q1, q2) if q in p.text}
     assert by_question == {q1: "Vraag 1", q2: ""}, [(p.heading, p.text[:40]) for p in passages]
+
+
+DECISIONS = [("Voortgang van het Hoogwaterbeschermingsprogramma",
+              "Zaak: Brief regering - minister van Infrastructuur en Waterstaat - 12 maart 2025\n\n"
+              "Besluit: Agenderen voor het commissiedebat Water van 9 april 2025."),
+             ("Verzoek van het lid Kops om een rondetafelgesprek over bodemdaling",
+              "Besluit: Ingestemd; de griffie nodigt deskundigen uit.\n\n"
+              "1. de commissie vraagt de minister om een schriftelijke reactie vooraf.\n\n"
+              "2. de staf stelt de lijst van genodigden op."),
+             ("Planning van de dijkversterkingen",
+              "Besluit: Voor kennisgeving aangenomen.")]
+
+
+@pytest.mark.parametrize("label", ["{n}. Agendapunt: {title}", "Agendapunt {n} {title}"])
+def test_each_agenda_item_of_a_decision_list_is_a_passage_of_its_own(tmp_path, label):
+    """Short items that would fit in one passage each start their own; a sub-decision numbered inside an
+    item stays with it. In a letter the same numbered paragraphs pack as any paragraphs do."""
+    items = "\n\n".join(f"{label.format(n=n, title=title)}\n\n{rest}" for n, (title, rest) in enumerate(DECISIONS, 1))
+    text = f"Besluitenlijst procedurevergadering vaste commissie voor Infrastructuur en Waterstaat\n\nDatum: 20 maart 2025\n\n{items}\n"
+    path = tmp_path / "besluitenlijst.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = extract(path)
+    assert doc.meta.doc_type == "besluitenlijst"
+    # a short "Agendapunt 2 …" line may be read as the item's heading
+    body = [f"{p.heading}\n\n{p.text}" for p in make_passages(doc, lambda t: len(t.split()), 384) if p.kind == "body"]
+    for title, rest in DECISIONS:
+        holding = [t for t in body if title in t]
+        assert len(holding) == 1 and rest.split("\n\n")[-1] in holding[0], (title, body)
+        assert sum(other in holding[0] for other, _ in DECISIONS) == 1, holding
+    if not label.startswith("{n}."):  # a short "Agendapunt 2 …" line heads its item, and a heading ends a passage anywhere
+        return
+    letter = tmp_path / "brief.txt"
+    letter.write_text(f"Geachte voorzitter,\n\n{items}\n\nHoogachtend,\n", encoding="utf-8")
+    doc = extract(letter)
+    assert doc.meta.doc_type == "brief"
+    assert sum(all(t in p.text for t, _ in DECISIONS) for p in make_passages(doc, lambda t: len(t.split()), 384)) == 1
