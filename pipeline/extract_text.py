@@ -875,8 +875,8 @@ def _paragraphs(lines: list[str]) -> str:
         return ""
     width = max(len(ln.strip()) for ln in lines)  # as the lines are measured: pdftotext -layout indents them all
 
-    def heading_like(ln: str) -> bool:
-        ln = ln.strip()
+    def heading_like(ln: str) -> bool:  # a list's item by its text: "· Aanvullend akkoord" over a paragraph
+        ln = ITEM.sub("", ln.strip(), count=1)
         return (len(ln) < 0.8 * width and ln[:1].isupper() and len(ln.split()) <= 12 and not ln.endswith("-")
                 and not re.search(r"[.!?:;,]$", ln) and not ends_open(ln))
 

@@ -847,6 +847,24 @@ def test_a_list_set_line_under_line_is_read_item_by_item(tmp_path, bullet):
     assert not doc.checks.warnings
 
 
+@pytest.mark.parametrize("bullet", ["·", "•", "\uf0b7"])
+def test_a_short_item_over_a_wrapped_paragraph_ends_where_its_line_ends(tmp_path, bullet):
+    """A list's item that titles what follows ("· Regionale samenwerking") and the paragraph wrapped under
+    it, without a blank line between them, as pdftotext and pdfplumber set them: the item ends at its short
+    line, as the letter's own text reads it; an item whose first line is full goes on."""
+    paragraph = ["Met de regionale tafels is een stevige beweging op gang gebracht. In de regio's wordt volop gewerkt",
+                 "aan betere toegankelijkheid van de jeugdhulp, via samenwerking en nieuwe initiatieven. We zijn",
+                 "hiermee op de goede weg."]
+    lines = ["Geachte voorzitter,", "", *paragraph[:1], *paragraph[1:], "", f"{bullet} Regionale samenwerking",
+             *paragraph, "", f"{bullet} De inspectie kijkt in het voorjaar mee bij de zwaarste zorg en bij de",
+             "wachtlijsten van de jeugdhulp in de regio's."]
+    doc = _read(tmp_path, lines, "brief.txt")
+    assert [b.text for b in doc.blocks if b.kind == "list_item"] == [
+        "Regionale samenwerking",
+        "De inspectie kijkt in het voorjaar mee bij de zwaarste zorg en bij de wachtlijsten van de jeugdhulp in de regio's."]
+    assert [b.text for b in doc.blocks].count(" ".join(paragraph)) == 2
+
+
 def test_a_glyph_the_converter_could_not_map_inside_a_line_is_named(tmp_path):
     doc = _read(tmp_path, ["Geachte voorzitter,", "", "De kosten stijgen met 4 (cid:13) 6 procent per jaar."], "brief.txt")
     assert "(cid:" not in doc.text and doc.checks.warnings == ["1 character the converter could not map (shown as �)"]
