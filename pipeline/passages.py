@@ -3,10 +3,12 @@
 A passage never crosses a heading; a paragraph longer than the limit is split
 at sentence ends. In a paper of questions and answers a passage starts where the
 Kamer asks, and the heading that opens the answer ("Antwoord 3") does not end it:
-a question and its answer are one passage. An item of a decision list starts one too
-(`items` in models/doctypes.toml). Footnotes are passages of their own,
-kept out of the body and linked to the body passage that holds their marker. The text before the
-first question of answers to Kamervragen (who asked whom, when) is the paper's preamble.
+a question and its answer are one passage. In answers to Kamervragen a heading inside
+an answer (a table's caption) starts a passage that is still the answer's, which search
+shows whole. An item of a decision list starts one too (`items` in models/doctypes.toml).
+Footnotes are passages of their own, kept out of the body and linked to the body passage
+that holds their marker. The text before the first question of answers to Kamervragen
+(who asked whom, when) is the paper's preamble.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from .acronyms import definitions, expansions, known
 from .compounds import expand, rejoined
 from .metadata import item_openings
 from .model import BlockKind, Document, Passage
-from .voice import has_preamble, kamer_turns, labels_answer
+from .voice import has_preamble, kamer_turns, labels_answer, whole_answers
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'‘“(])")
 PARAGRAPH = re.compile(r"\n\s*\n")
@@ -92,21 +94,26 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
     unlabelled: str | None = None  # while a question's label ("Vraag 2") heads: the heading without it
     answers: dict[int, list[int]] = {}  # by the passage of its question: an answer's passages
 
+    def add(p: Passage) -> None:
+        if asked is not None:
+            answers.setdefault(asked, []).append(len(passages))
+        passages.append(replace(p, seq=len(passages)))
+
     def flush() -> None:
         if group:
-            if asked is not None:
-                answers.setdefault(asked, []).append(len(passages))
-            text = "\n\n".join(g[0] for g in group)
-            passages.append(Passage(len(passages), group[0][3], heading, text, group[0][1], group[-1][2]))
+            add(Passage(0, group[0][3], heading, "\n\n".join(g[0] for g in group), group[0][1], group[-1][2]))
             group.clear()
 
     # A hit that shows the question beside its answer is what a reader wants, and the question's words
     # describe the answer better than anything else the encoder and the keyword index get. So a question
     # starts a passage, and its answer's label ("Antwoord 3", "Antwoord op vraag 3:") does not end it;
     # any other heading does, as in a letter (a verslag's inbreng per fractie, "II Reactie van de
-    # minister" after all of them, a section of a long answer). (Carrying the question into the answer's
-    # later passages as well ranked worse on held-out Kamervragen: 0.748 against 0.775 MRR@10.)
+    # minister" after all of them, a section of a long answer); where an answer runs to the next question
+    # (`whole_answers`: answers to Kamervragen) the passage a heading starts is still the answer's.
+    # (Carrying the question into the answer's later passages as well ranked worse on held-out
+    # Kamervragen: 0.748 against 0.775 MRR@10.)
     ends = dict(kamer_turns(doc.blocks, doc.meta.doc_type))  # where the Kamer starts and stops speaking
+    whole = whole_answers(doc.meta.doc_type)  # a heading inside an answer starts a passage of the answer
     items = item_openings(doc.meta.doc_type)
     asks = list(ends)  # in document order
 
@@ -131,7 +138,9 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                     group and kamers(group[-1][2] - 1) and labels_answer(part)  # the label after the question
                     or kamers(start) and part.endswith("?")):  # a question short enough to look like a heading
                 flush()
-                asked = asked if start in ends else None  # "Vraag 3" on a line of its own opens the question
+                # "Vraag 3" on a line of its own opens the question; an answer's label that follows no question (a
+                # converter lost it at a page break) opens another answer
+                asked = asked if start in ends or whole and not labels_answer(part) else None
                 # A heading with nothing under it (a part's title over its first section's, a table's
                 # caption over its header row) heads what follows as well; one too long for that to fit
                 # is a passage of its own, so that no heading's words are lost to search. Not the masthead
@@ -140,7 +149,7 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                 chained = f"{heading} > {part}"
                 over = heading if bare and count_tokens(chained) <= budget // 4 else ""
                 if bare and not over:
-                    passages.append(replace(bare, seq=len(passages)))
+                    add(bare)
                 heading = chained if over else part
                 unlabelled = over if start in ends else None
                 bare = Passage(0, block.page, over, part, start, start + len(part))
@@ -155,8 +164,8 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                 group.append((text, at, at + len(text), block.page))
     flush()
     if bare:  # the paper ends with a heading
-        passages.append(replace(bare, seq=len(passages)))
-    # An answer cut at the encoder's limit is searched in its passages and shown whole (search.py).
+        add(bare)
+    # An answer cut at the encoder's limit or by a heading is searched in its passages and shown whole (search.py).
     for seqs in answers.values():
         for seq in seqs if len(seqs) > 1 else ():
             passages[seq].answer_seqs = seqs

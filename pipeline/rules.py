@@ -51,7 +51,7 @@ SHAPES: dict[str, dict] = {
                      "disposition": [{"name": str, "patterns": [Pattern]}]},
     "voice.toml": {"patterns": {"kamer": [Pattern], "regering": [Pattern]},
                    "inline": {"kamer": [Pattern], "regering": [Pattern]},
-                   "kinds": {str: {"first": str, "sticky": bool, "numbered?": bool, "preamble?": bool}}},
+                   "kinds": {str: {"first": str, "sticky": bool, "numbered?": bool, "preamble?": bool, "whole_answers?": bool}}},
 }
 BLOCK = re.compile(r"\{([A-Z][A-Z_]*)\}")
 

@@ -393,15 +393,26 @@ def _stored(con, ids: list[str]) -> dict[str, dict]:
 
 
 def _parts(pid: str, record: dict) -> list[str]:
-    """The passages a hit on `pid` shows, in order: an answer cut at the encoder's limit whole (its passages
-    are consecutive), else the passage."""
+    """The passages a hit on `pid` shows, in order: an answer cut at the encoder's limit or by a heading inside
+    it whole (its passages are consecutive), else the passage."""
     return [passage_id(record["doc_id"], seq) for seq in record.get("answer_seqs") or ()] or [pid]
+
+
+def _joined(parts: list[dict]) -> str:
+    """An answer's passages as one text, with the headings inside it (a table's caption) where they start."""
+    out = [parts[0]["text"]]
+    for before, part in zip(parts, parts[1:]):
+        head = part["heading"] or ""
+        head = head.removeprefix(f"{before['heading']} > ") if before["heading"] else head
+        out.append(f"{head}\n\n{part['text']}" if head and head != before["heading"] else part["text"])
+    return "\n\n".join(out)
 
 
 def _hits(con, ranked: list[tuple[str, float]], query: str, enough: int, found: SearchIndex | None = None,
           rows: dict[str, int] | None = None) -> list[Hit]:
     """Up to `enough` hits, one per answer: a question and its answer are one passage unless the answer is too
-    long for the encoder, and then a reader still wants the answer whole, not two hits of its halves. `rows`:
+    long for the encoder or a heading inside it starts another, and then a reader still wants the answer whole,
+    not two hits of its halves. `rows`:
     the index's rows of the passages ranked; the others are read from the database."""
     rows = rows or {}
     records = _stored(con, [pid for pid, _ in ranked if pid not in rows])
@@ -430,7 +441,7 @@ def _hits(con, ranked: list[tuple[str, float]], query: str, enough: int, found: 
         r = records[pid]
         whole = [records[part] for part in _parts(pid, r) if part in records]
         out.append(Hit(r["doc_id"], r["source_path"], r["title"], r["doc_date"], whole[0]["page"],
-                       "\n\n".join(w["text"] for w in whole), round(float(score), 6), whole[0]["heading"], r["kind"],
+                       _joined(whole), round(float(score), 6), whole[0]["heading"], r["kind"],
                        pid, whole[0]["char_start"], whole[-1]["char_end"], _snippet(r["text"], query),
                        passages=[w["passage_id"] for w in whole]))
     return out

@@ -66,6 +66,11 @@ def has_preamble(doc_type: str) -> bool:
     return rules()[2].get(doc_type, {}).get("preamble", False)
 
 
+def whole_answers(doc_type: str) -> bool:
+    """Whether an answer runs to the next question, through the headings inside it."""
+    return rules()[2].get(doc_type, {}).get("whole_answers", False)
+
+
 def labels_answer(text: str) -> bool:
     """Whether a heading names the government's answer: "Antwoord 3", "Antwoord op vraag 3:", or the label
     glued to page furniture ("Aanhangsel 2Antwoord 7"); "II Reactie van de minister" is a section heading."""

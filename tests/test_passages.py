@@ -295,3 +295,34 @@ def test_each_agenda_item_of_a_decision_list_is_a_passage_of_its_own(tmp_path, l
     doc = extract(letter)
     assert doc.meta.doc_type == "brief"
     assert sum(all(t in p.text for t, _ in DECISIONS) for p in make_passages(doc, lambda t: len(t.split()), 384)) == 1
+
+
+TABLED = ("Hoeveel meldingen over zout grondwater kwamen er de afgelopen jaren binnen?",
+          "Het aantal meldingen is elk jaar gestegen. De cijfers staan hieronder.\n\n"
+          "Meldingen bij het Meldpunt Verzilting\n\nJaar Meldingen Waarvan agrarisch\n\n2022 14 9\n2023 31 22\n2024 52 40")
+
+
+@pytest.mark.parametrize("shape", ["headings", "inline"])
+def test_a_heading_inside_an_answer_starts_a_passage_of_the_answer(tmp_path, shape):
+    """A table's caption and header row inside an answer to Kamervragen read as headings: they start a passage,
+    and that passage is still the answer's (`answer_seqs`), so that search shows the answer whole; the next
+    question is not part of it."""
+    path = tmp_path / "aanhangsel.txt"
+    path.write_text(paper(shape, [TABLED, PAIRS[1]]), encoding="utf-8")
+    passages = make_passages(extract(path), lambda t: len(t.split()), 384)
+    (seqs,) = {tuple(p.answer_seqs) for p in passages if p.answer_seqs}
+    shown = " ".join(f"{passages[s].heading} {passages[s].text}" for s in seqs)
+    assert TABLED[0] in shown and "Meldpunt Verzilting" in shown and "2024 52 40" in shown, shown
+    assert PAIRS[1][0] not in shown
+
+
+def test_an_answers_label_after_no_question_opens_another_answer(tmp_path):
+    """A converter that lost a question's label and words at a page break leaves "Antwoord 2" after the first
+    answer: that answer is not the first one's."""
+    path = tmp_path / "aanhangsel.txt"
+    lost = paper("headings", PAIRS[:2]).replace(f"Vraag 2\n\n{PAIRS[1][0]}\n\n", "")
+    assert "Antwoord 2" in lost and PAIRS[1][0] not in lost
+    path.write_text(lost, encoding="utf-8")
+    passages = make_passages(extract(path), lambda t: len(t.split()), 384)
+    second = next(p for p in passages if PAIRS[1][1].split(". ")[0] in p.text)
+    assert not second.answer_seqs and PAIRS[0][0] not in second.text, [(p.seq, p.answer_seqs, p.text) for p in passages]

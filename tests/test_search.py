@@ -556,3 +556,22 @@ def test_an_answer_cut_at_the_encoders_limit_is_one_hit_showing_it_whole(tmp_pat
     inlaat = search(con, "inlaat", mode="keyword", limit=5)  # in both halves and in the next answer
     assert sum("Hoe vaak wordt" in h.text for h in inlaat) == 1 and any("Gouda" in h.text for h in inlaat)
     con.close()
+
+
+def test_an_answer_a_tables_caption_divides_is_one_hit_showing_the_caption(tmp_path):
+    """The caption and header row of a table inside an answer start a passage of that answer: a hit on the
+    table shows the question, the answer and the table under its caption, once."""
+    f = tmp_path / "aanhangsel.txt"
+    f.write_text(ANSWERED.replace(
+        "Vraag 2\n\n", "Vraag 2\n\nHoeveel meldingen over zout grondwater kwamen er binnen?\n\nAntwoord 2\n\nDe cijfers "
+        "staan hieronder.\n\nMeldingen bij het Meldpunt Verzilting\n\nJaar Meldingen Waarvan agrarisch\n\n2023 31 22\n"
+        "2024 52 40\n\nVraag 3\n\n"), encoding="utf-8")
+    db = tmp_path / "k.duckdb"
+    run_batch([f], db, CountingEmbedder())
+    con = store.connect(db, read_only=True)
+    hits = search(con, "agrarisch", mode="keyword", limit=5)  # only in the table's header row
+    assert len(hits) == 1 and len(hits[0].passages) == 2, [(h.passages, h.text) for h in hits]
+    shown = hits[0].text
+    assert shown.index("Hoeveel meldingen") < shown.index("Meldpunt Verzilting") < shown.index("2024 52 40")
+    assert "Waarvan agrarisch" in shown and "Gouda" not in shown
+    con.close()
