@@ -50,6 +50,14 @@ def sentence_texts(heading: str, text: str, glossary: str = "") -> list[str]:
         rf"\b{re.escape(e.partition(': ')[0])}\b", s))) for s in found] if len(found) > 1 else []
 
 
+def _siblings(a: str, b: str) -> bool:
+    """Two headings that open with the same two words or more and part after them ("Brieven van de minister
+    van AZ", "… van BZK"; "Van der Lee", "Van der Plas"), neither heading the other."""
+    x, y = a.casefold().split(), b.casefold().split()
+    same = next((i for i, (u, v) in enumerate(zip(x, y)) if u != v), min(len(x), len(y)))
+    return 2 <= same < min(len(x), len(y))
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
@@ -144,11 +152,16 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                 # A heading with nothing under it (a part's title over its first section's, a table's
                 # caption over its header row) heads what follows as well; one too long for that to fit
                 # is a passage of its own, so that no heading's words are lost to search. Not the masthead
-                # line that holds the paper's title, which every passage carries already.
+                # line that holds the paper's title, which every passage carries already, and not over a
+                # heading that opens as one in its chain does ("Brieven van de minister van AZ" >
+                # "Geen agendapunten", then "… van BZK"): that one's sibling follows, under their parent.
                 bare = bare if bare and not (title and title in heading) else None
-                chained = f"{heading} > {part}"
-                over = heading if bare and count_tokens(chained) <= budget // 4 else ""
-                if bare and not over:
+                chain = heading.split(" > ") if bare else []
+                kept = next((i for i, e in enumerate(chain) if _siblings(e, part)), len(chain))
+                parent = " > ".join(chain[:kept])
+                chained = f"{parent} > {part}"
+                over = parent if parent and count_tokens(chained) <= budget // 4 else ""
+                if bare and (not over or kept < len(chain)):
                     add(bare)
                 heading = chained if over else part
                 unlabelled = over if start in ends else None

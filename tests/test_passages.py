@@ -326,3 +326,23 @@ def test_an_answers_label_after_no_question_opens_another_answer(tmp_path):
     passages = make_passages(extract(path), lambda t: len(t.split()), 384)
     second = next(p for p in passages if PAIRS[1][1].split(". ")[0] in p.text)
     assert not second.answer_seqs and PAIRS[0][0] not in second.text, [(p.seq, p.answer_seqs, p.text) for p in passages]
+
+
+def test_a_heading_does_not_head_its_sibling(tmp_path):
+    """A decision list's category with nothing under it but "Geen agendapunten" does not head the next
+    category, which opens as it does; a part's title still heads its first section."""
+    text = ("Besluitenlijst procedurevergadering vaste commissie voor Binnenlandse Zaken\n\nDatum: 20 maart 2025\n\n"
+            "Brieven van de minister van Algemene Zaken\n\nGeen agendapunten\n\n"
+            "Brieven van de minister van Binnenlandse Zaken\n\n1. Agendapunt: Voortgang van de Wet open overheid\n\n"
+            "Besluit: Agenderen voor het commissiedebat Openbaar bestuur.\n\n"
+            "Overige zaken\n\nRondvraag\n\n2. Agendapunt: Werkbezoek aan de Veiligheidsregio Zeeland\n\n"
+            "Besluit: Ingestemd.\n")
+    path = tmp_path / "besluitenlijst.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = extract(path)
+    assert doc.meta.doc_type == "besluitenlijst"
+    passages = make_passages(doc, lambda t: len(t.split()), 384)
+    heads = {p.text.split("\n")[0]: p.heading for p in passages}
+    assert heads["1. Agendapunt: Voortgang van de Wet open overheid"] == "Brieven van de minister van Binnenlandse Zaken", heads
+    assert heads["Geen agendapunten"] == "Brieven van de minister van Algemene Zaken", heads  # no heading's words lost
+    assert heads["2. Agendapunt: Werkbezoek aan de Veiligheidsregio Zeeland"] == "Overige zaken > Rondvraag", heads
