@@ -236,7 +236,9 @@ class Passage:
     kind: str = "body"  # body | preamble | footnote
     footnote: int | None = None  # the footnote's number, for a footnote passage
     anchor_seq: int | None = None  # for a footnote passage: the body passage that holds its marker
-    answer_seqs: list[int] | None = None  # an answer longer than one passage: its passages (consecutive), the question's first
+    # an answer of several passages (cut at the limit, or by a heading inside it): its passages, consecutive,
+    # the question's first
+    answer_seqs: list[int] | None = None
     glossary: str = ""  # "AZWA: Aanvullend Zorg- en Welzijnsakkoord" for acronyms defined elsewhere in the document
     embed_text: str = ""  # what the model sees: title > heading > text (glossary)
     text_hash: str = ""  # of embed_text: the key of the embedding cache

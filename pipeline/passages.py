@@ -152,9 +152,9 @@ def make_passages(doc: Document, count_tokens: Callable[[str], int], max_tokens:
                 # A heading with nothing under it (a part's title over its first section's, a table's
                 # caption over its header row) heads what follows as well; one too long for that to fit
                 # is a passage of its own, so that no heading's words are lost to search. Not the masthead
-                # line that holds the paper's title, which every passage carries already, and not over a
-                # heading that opens as one in its chain does ("Brieven van de minister van AZ" >
-                # "Geen agendapunten", then "… van BZK"): that one's sibling follows, under their parent.
+                # line that holds the paper's title, which every passage carries already. Nor does a chain
+                # head a sibling of one of its headings ("Brieven van de minister van AZ" > "Geen
+                # agendapunten", then "… van BZK"): the sibling goes under their parent.
                 bare = bare if bare and not (title and title in heading) else None
                 chain = heading.split(" > ") if bare else []
                 kept = next((i for i, e in enumerate(chain) if _siblings(e, part)), len(chain))

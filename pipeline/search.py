@@ -412,8 +412,8 @@ def _hits(con, ranked: list[tuple[str, float]], query: str, enough: int, found: 
           rows: dict[str, int] | None = None) -> list[Hit]:
     """Up to `enough` hits, one per answer: a question and its answer are one passage unless the answer is too
     long for the encoder or a heading inside it starts another, and then a reader still wants the answer whole,
-    not two hits of its halves. `rows`:
-    the index's rows of the passages ranked; the others are read from the database."""
+    not two hits of its halves. `rows`: the index's rows of the passages ranked; the others are read from the
+    database."""
     rows = rows or {}
     records = _stored(con, [pid for pid, _ in ranked if pid not in rows])
     shown: dict[str, tuple[str, float]] = {}  # by an answer's first passage: the passage of it ranked first
