@@ -258,6 +258,11 @@ WEB = re.compile(r"(?:https?://|www\.)", re.I)
 BARE_NUMBER = re.compile(r"\s*\d{1,4}\s*")  # a line that is a number alone
 PAGE_OF_IN = re.compile(rf"(?:^|(?<=\s))(?=P)(?i:{PAGINA})\s+\d{{1,4}}\s+van\s+\d{{1,4}}(?!\d)")
 SOFT_HYPHEN = re.compile("[\u00ad\ufffe](?=\n|$)")
+# pdfplumber sets a formula's subscript on a line of its own under the line that holds the formula, leaving
+# a space in its place: "de CO -opslag" over "2". Only a line with one such formula and a lone 2, 3 or 4
+# under it: a number alone elsewhere may be a page's or a note's.
+FORMULA_GAP = re.compile(r"(?<![\w-])(?:CO|SO|NO|CH|NH)(?= -| [a-zà-ÿ]| ?$)")
+SUBSCRIPT_LINE = re.compile(r"^([^\n]*)\n[ \t]*([2-4])[ \t]*(?=\n)", re.M)
 # A marker digit: glued to a word or punctuation ("zorg.3", "afgedaan.5"), after one space
 # ("akkoord» 1,"), on a line of its own, or opening a line that goes on in lower case.
 MARKER_BEFORE = r"(?<=[a-zà-ÿ.,;:!?)»”’'\"\]])"
@@ -312,12 +317,25 @@ def _closes(line: str, cited: bool = False) -> bool:
                 or (cited and re.search(r"\bnrs?\.\s*\d+(?:\s*(?:,|en)\s*\d+)*$", line.strip())))
 
 
+def _subscripts(text: str) -> str:
+    """A formula's subscript set on the line under it put back: "de CO -opslag" over "2" is "de CO2-opslag"."""
+    def back(m: re.Match) -> str:
+        gaps = list(FORMULA_GAP.finditer(m[1]))
+        if len(gaps) != 1:
+            return m[0]
+        at = gaps[0].end()
+        rest = m[1][at:].lstrip(" ")
+        return f"{m[1][:at]}{m[2]}{'' if rest.startswith('-') or not rest else ' '}{rest}"
+    return SUBSCRIPT_LINE.sub(back, text)
+
+
 def _split_pages(text: str) -> tuple[list[list[str]], bool]:
     """Pages as lines, and whether their ends are sure. Without form feeds a page ends after its
     "Pagina N van M" line, a printed paper's running foot (and the page number under it) or a bare page
     number (sure), or before a running header that recurs on every page (not sure)."""
-    # pypdfium2 writes U+FFFE where a hyphen ended a line, and runs the two lines together
-    text = SOFT_HYPHEN.sub("-", text).replace("\u00ad", "").replace("\ufffe", "-\n")
+    # pypdfium2 writes U+FFFE where a hyphen ended a line, and runs the two lines together; pdfplumber sets a
+    # formula's subscript under its line
+    text = _subscripts(SOFT_HYPHEN.sub("-", text).replace("\u00ad", "").replace("\ufffe", "-\n"))
     pages = []
     for chunk in text.split("\f"):
         lines = []

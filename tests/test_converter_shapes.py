@@ -1049,3 +1049,23 @@ def test_a_numbered_parts_title_heads_its_text_in_every_text_reading():
     assert ("heading", "4.") in kinds and ("list_item", "a)") in kinds and ("list_item", "b)") in kinds
     assert ("list_item", "1.") in kinds and ("list_item", "5.") in kinds
     assert not any(kind == "heading" and word in ("1.", "2.", "5.") for kind, word in kinds)
+
+
+@pytest.mark.parametrize("under, want", [
+    ("Het kabinet vergoedt de opslag van CO -emissies onder de Noordzee,", "opslag van CO2-emissies onder"),
+    ("Voor CO zijn ook andere vervoersmogelijk-", "Voor CO2 zijn ook andere vervoersmogelijkheden, zoals"),
+    ("De uitstoot van methaan uit de veehouderij daalt, en die van CO", "daalt, en die van CO2 zoals"),
+    ("Zowel CO als NO dalen dit jaar, zo meldt het planbureau in zijn", "Zowel CO als NO dalen dit jaar, zo meldt "
+     "het planbureau in zijn 2 zoals"),  # two formulas: whose subscript it is, is not known; left as found
+])
+def test_a_subscript_pdfplumber_set_under_its_formula_goes_back(under, want):
+    """pdfplumber sets CO2's subscript on a line of its own under the line, a space where it stood: the digit
+    goes back after the one formula of the line above, and a word hyphenated across it is whole again."""
+    rest = "heden, zoals vervoer per schip naar een opslagveld." if under.endswith("-") else \
+        "zoals eerder gemeld in de voortgangsbrief."
+    lines = ["Geachte voorzitter,", "", "In deze brief ga ik in op de voortgang van het klimaatbeleid.", "",
+             under, "2", rest, "", "Hoogachtend,"]
+    body, _, _ = assemble(parse(_pages(lines)).body, [])
+    flat = " ".join(body.split())
+    assert want in flat, flat
+    assert flat.count(" 2 ") == ("NO" in under)
